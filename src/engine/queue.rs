@@ -1,0 +1,252 @@
+//! The pending-event set: a binary heap keyed by (time, insertion sequence),
+//! with lazy cancellation.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::time::SimTime;
+
+/// Identifies one scheduled event, for [`EventQueue::cancel`].
+///
+/// A key is only meaningful for the queue (or scheduler) that issued it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventKey {
+    time: SimTime,
+    seq: u64,
+}
+
+impl EventKey {
+    /// When the event is due.
+    pub fn time(self) -> SimTime {
+        self.time
+    }
+
+    /// Its insertion sequence number: among events due at the same time,
+    /// the lower number fires first.
+    pub fn seq(self) -> u64 {
+        self.seq
+    }
+
+    #[inline]
+    fn packed(self) -> u128 {
+        (u128::from(self.time.as_millis()) << 64) | u128::from(self.seq)
+    }
+}
+
+/// One heap entry: the packed (time, seq) key and the payload.
+struct Entry<E> {
+    key: u128,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl<E> Eq for Entry<E> {}
+
+impl<E> PartialOrd for Entry<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Entry<E> {
+    /// Reversed, so that the max-heap pops the earliest (time, seq) first.
+    /// Keys are unique (the sequence number never repeats), so this order is
+    /// total and no two entries ever compare equal.
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.key.cmp(&self.key)
+    }
+}
+
+/// A hasher for sequence numbers, which are unique integers: one multiply
+/// spreads them well enough, and nothing ever iterates the set it serves.
+#[derive(Default)]
+struct SeqHasher(u64);
+
+impl Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A priority queue of events ordered by (time, insertion sequence).
+///
+/// Events due at the same time leave in the order they were pushed.
+/// Cancellation is lazy and O(1): a cancelled event stays in the heap and is
+/// skipped when it reaches the top, so cancelling many events costs no more
+/// than scheduling them. After warm-up the queue allocates nothing: the heap
+/// and the cancelled set reuse their capacity.
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
+    next_seq: u64,
+    /// The key of the last entry removed from the heap (fired or skipped).
+    /// Every entry still in the heap has a larger key.
+    last_removed: Option<u128>,
+}
+
+impl<E> Default for EventQueue<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E> EventQueue<E> {
+    /// An empty queue.
+    pub fn new() -> Self {
+        EventQueue {
+            heap: BinaryHeap::new(),
+            cancelled: HashSet::default(),
+            next_seq: 0,
+            last_removed: None,
+        }
+    }
+
+    /// An empty queue with room for `capacity` pending events.
+    pub fn with_capacity(capacity: usize) -> Self {
+        EventQueue {
+            heap: BinaryHeap::with_capacity(capacity),
+            ..Self::new()
+        }
+    }
+
+    /// Adds an event due at `time`. The queue itself does not know "now":
+    /// [`Scheduler`](super::Scheduler) rejects times in the past.
+    #[inline]
+    pub fn push(&mut self, time: SimTime, event: E) -> EventKey {
+        let key = EventKey {
+            time,
+            seq: self.next_seq,
+        };
+        self.next_seq += 1;
+        self.heap.push(Entry {
+            key: key.packed(),
+            event,
+        });
+        key
+    }
+
+    /// Cancels a pending event. Returns `false` if it already fired or was
+    /// already cancelled.
+    pub fn cancel(&mut self, key: EventKey) -> bool {
+        let packed = key.packed();
+        if self.last_removed.is_some_and(|last| packed <= last) || key.seq >= self.next_seq {
+            return false;
+        }
+        self.cancelled.insert(key.seq)
+    }
+
+    /// Drops cancelled entries from the top of the heap.
+    #[inline]
+    fn skip_cancelled(&mut self) {
+        if self.cancelled.is_empty() {
+            return;
+        }
+        while let Some(top) = self.heap.peek() {
+            let seq = top.key as u64;
+            if !self.cancelled.remove(&seq) {
+                break;
+            }
+            self.last_removed = Some(top.key);
+            self.heap.pop();
+        }
+    }
+
+    /// When the next live event is due, if any.
+    #[inline]
+    pub fn peek_time(&mut self) -> Option<SimTime> {
+        self.skip_cancelled();
+        self.heap
+            .peek()
+            .map(|e| SimTime::from_millis((e.key >> 64) as u64))
+    }
+
+    /// Removes and returns the earliest live event.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        self.skip_cancelled();
+        let entry = self.heap.pop()?;
+        self.last_removed = Some(entry.key);
+        Some((SimTime::from_millis((entry.key >> 64) as u64), entry.event))
+    }
+
+    /// Removes and returns the earliest live event if it is due at or before
+    /// `horizon`.
+    #[inline]
+    pub fn pop_until(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
+        self.skip_cancelled();
+        let top = self.heap.peek()?;
+        if (top.key >> 64) as u64 > horizon.as_millis() {
+            return None;
+        }
+        self.pop()
+    }
+
+    /// Number of live (scheduled, not yet fired, not cancelled) events.
+    pub fn len(&self) -> usize {
+        self.heap.len() - self.cancelled.len()
+    }
+
+    /// Whether no live event remains.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_leave_in_push_order() {
+        let mut q = EventQueue::new();
+        let t = SimTime::from_hours(1);
+        for i in 0..10 {
+            q.push(t, i);
+        }
+        q.push(SimTime::ZERO, 99);
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+        assert_eq!(order, [99, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+
+    #[test]
+    fn cancel_is_exact() {
+        let mut q = EventQueue::new();
+        let a = q.push(SimTime::from_hours(1), 'a');
+        let b = q.push(SimTime::from_hours(2), 'b');
+        let c = q.push(SimTime::from_hours(3), 'c');
+        assert!(q.cancel(b));
+        assert!(!q.cancel(b), "second cancel of the same event");
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.pop(), Some((SimTime::from_hours(1), 'a')));
+        assert!(!q.cancel(a), "already fired");
+        assert_eq!(q.pop(), Some((SimTime::from_hours(3), 'c')));
+        assert!(!q.cancel(c));
+        assert!(q.is_empty());
+        assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn pop_until_respects_horizon() {
+        let mut q = EventQueue::new();
+        q.push(SimTime::from_hours(5), ());
+        assert_eq!(q.pop_until(SimTime::from_hours(4)), None);
+        assert!(q.pop_until(SimTime::from_hours(5)).is_some());
+    }
+}

@@ -1,0 +1,293 @@
+//! The scenario file types: what a TOML or JSON scenario says, before
+//! validation. Every key carries its unit; unknown keys are errors.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corridor::DistSpec;
+
+/// A whole scenario: the network, its demand and the experiment settings.
+///
+/// Maps are ordered by key (`BTreeMap`), so nothing about the order in
+/// which a file lists its entries, or about hashing, reaches the model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Display name.
+    pub name: String,
+    /// Free text: what the scenario represents, its sources.
+    #[serde(default)]
+    pub description: String,
+    /// Run length, warm-up, seed and replication settings.
+    #[serde(default)]
+    pub experiment: ExperimentSpec,
+    /// Demand-wide settings: growth multiplier and seasonality.
+    #[serde(default)]
+    pub demand: DemandSpec,
+    /// Places: hubs and junctions, by id.
+    pub nodes: BTreeMap<String, NodeSpec>,
+    /// Border crossings with their two sides, by id.
+    #[serde(default)]
+    pub ports: BTreeMap<String, PortSpec>,
+    /// Line sections between nodes or ports, by id.
+    pub sections: BTreeMap<String, SectionSpec>,
+    /// Origin–destination train flows, by id.
+    pub flows: BTreeMap<String, FlowSpec>,
+    /// Named variants: each is a partial scenario laid over this one
+    /// (tables merge key by key; other values replace).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variants: BTreeMap<String, toml::Table>,
+}
+
+/// Experiment settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExperimentSpec {
+    /// Simulated time after the warm-up [days].
+    pub horizon_days: f64,
+    /// Simulated time before statistics start [days].
+    pub warmup_days: f64,
+    /// Independent replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// A train counts as delayed if it waited longer than this in total
+    /// (path holds, blocking, queues, handover) [h].
+    pub delay_threshold_hours: f64,
+    /// Keep a per-event trace of every train (memory grows with the run).
+    pub trace: bool,
+}
+
+impl Default for ExperimentSpec {
+    fn default() -> Self {
+        ExperimentSpec {
+            horizon_days: 365.0,
+            warmup_days: 30.0,
+            replications: 30,
+            seed: 2026,
+            delay_threshold_hours: 48.0,
+            trace: false,
+        }
+    }
+}
+
+/// Demand-wide settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemandSpec {
+    /// Multiplies every flow's trains per year (growth scenarios).
+    pub multiplier: f64,
+    /// Twelve monthly rate multipliers, January first, averaging 1.
+    pub seasonality: Vec<f64>,
+}
+
+impl Default for DemandSpec {
+    fn default() -> Self {
+        DemandSpec {
+            multiplier: 1.0,
+            seasonality: vec![1.0; 12],
+        }
+    }
+}
+
+/// What kind of place a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKindSpec {
+    /// Where trains start or end.
+    Hub,
+    /// A place trains pass through (and where routes may part).
+    Junction,
+}
+
+/// A hub or junction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Display name.
+    pub name: String,
+    /// Hub or junction.
+    pub kind: NodeKindSpec,
+    /// Track gauge at the node [mm]: 1435 or 1520.
+    pub gauge_mm: u32,
+}
+
+/// How a port changes gauge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GaugeChangeSpec {
+    /// Containers lifted between wagons of the two gauges by cranes.
+    Transshipment,
+    /// Wagons lifted and their bogies exchanged (no cranes).
+    BogieExchange,
+    /// Same gauge on both sides: inspection and handover only.
+    None,
+}
+
+/// A border crossing: a pair of stations on either side of a border.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSpec {
+    /// Display name.
+    pub name: String,
+    /// Gauge on the western (European) side [mm].
+    pub west_gauge_mm: u32,
+    /// Gauge on the eastern (Chinese) side [mm].
+    pub east_gauge_mm: u32,
+    /// How the gauge changes.
+    pub gauge_change: GaugeChangeSpec,
+    /// Random stoppages (wind, storms), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random_closures: Option<ClosureSpec>,
+    /// Planned closures (maintenance, holidays).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scheduled_closures: Vec<WindowSpec>,
+    /// Trains travelling towards Europe, served on the western side.
+    pub westbound: PortSideSpec,
+    /// Trains travelling towards China, served on the eastern side.
+    pub eastbound: PortSideSpec,
+}
+
+/// An alternating on/off stoppage process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureSpec {
+    /// Mean open time between stoppages (exponential) [days].
+    pub mean_days_between: f64,
+    /// Length of one stoppage.
+    pub duration: DistSpec,
+}
+
+/// A planned closure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// Start, counted from the start of the run including warm-up [days].
+    pub start_day: f64,
+    /// Length [h].
+    pub hours: f64,
+}
+
+/// One direction's facility at a port.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortSideSpec {
+    /// Transshipment (or bogie-exchange) tracks: parallel servers.
+    pub tracks: u32,
+    /// Gantry cranes or reach stackers shared by the tracks (0 unless the
+    /// gauge change is a transshipment).
+    #[serde(default)]
+    pub cranes: u32,
+    /// Cranes that work one train at a time.
+    #[serde(default = "one")]
+    pub cranes_per_train: u32,
+    /// Crane (or bogie-exchange) time for a reference train.
+    pub transshipment: DistSpec,
+    /// Containers on the reference train: the time scales with a train's
+    /// containers over this number [FEU].
+    pub reference_containers: u32,
+    /// Time on the track after the cranes finish (brake test, papers).
+    pub track_release: DistSpec,
+    /// Inspection and customs before a track is needed.
+    pub inspection: DistSpec,
+    /// Interstate handover cap [trains/day]; absent for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_cap_trains_per_day: Option<u32>,
+    /// Waiting places for trains in inspection or queued for a track; a
+    /// train that finds them full is held upstream [trains].
+    pub yard_capacity_trains: u32,
+    /// Largest train leaving on this side [FEU]: longer trains are split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_containers_out: Option<u32>,
+    /// Couple trains for the same destination that wait together for the
+    /// handover, up to `max_containers_out`.
+    #[serde(default)]
+    pub couple_waiting_trains: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A line section.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSpec {
+    /// One end: a node or port id.
+    pub from: String,
+    /// The other end: a node or port id.
+    pub to: String,
+    /// Track gauge [mm].
+    pub gauge_mm: u32,
+    /// Running time end to end.
+    pub running: DistSpec,
+    /// Train paths per day in each direction; absent for unconstrained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths_per_day: Option<f64>,
+}
+
+/// Direction of travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionSpec {
+    /// From China towards Europe.
+    Westbound,
+    /// From Europe towards China.
+    Eastbound,
+}
+
+/// How trains of a flow choose among their candidate routes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingSpec {
+    /// Draw a route with the given shares.
+    #[default]
+    FixedShares,
+    /// Take the route with the least expected delay given current queues.
+    ShortestExpectedDelay,
+}
+
+/// How a flow's trains are released.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ArrivalSpec {
+    /// A Poisson process whose rate follows the seasonality.
+    #[default]
+    Poisson,
+    /// Evenly spaced departures (at the seasonal rate), each late by a
+    /// random amount.
+    Timetable {
+        /// Lateness of each departure.
+        lateness: DistSpec,
+    },
+}
+
+/// An origin–destination flow of trains.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpec {
+    /// Origin hub id.
+    pub origin: String,
+    /// Destination hub id.
+    pub destination: String,
+    /// Direction of travel (selects the port side).
+    pub direction: DirectionSpec,
+    /// Mean trains per year before the demand multiplier.
+    pub trains_per_year: f64,
+    /// Containers per train [FEU].
+    pub containers_per_train: u32,
+    /// Candidate routes: each is the quickest gauge-consistent path through
+    /// the listed node or port ids in order. Empty: the quickest path.
+    #[serde(default)]
+    pub via: Vec<Vec<String>>,
+    /// Shares of the candidate routes under fixed-share routing (sum 1).
+    #[serde(default)]
+    pub shares: Vec<f64>,
+    /// Routing policy.
+    #[serde(default)]
+    pub routing: RoutingSpec,
+    /// Release process.
+    #[serde(default)]
+    pub arrival: ArrivalSpec,
+}
