@@ -65,8 +65,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod corridor;
 pub mod engine;
+pub mod error;
 pub mod montecarlo;
 pub mod queueing;
+pub mod report;
+pub mod scenario;
 pub mod stats;
 pub mod time;

@@ -102,14 +102,22 @@ const MAX_HOURS: f64 = 87_660.0;
 
 fn check_mean(name: &str, v: f64) -> Result<f64, DistError> {
     if !(v > 0.0 && v <= MAX_HOURS) {
-        return Err(bad(name, v, "a finite number of hours above 0 and at most 87660 (10 years)"));
+        return Err(bad(
+            name,
+            v,
+            "a finite number of hours above 0 and at most 87660 (10 years)",
+        ));
     }
     Ok(v)
 }
 
 fn check_nonneg(name: &str, v: f64) -> Result<f64, DistError> {
-    if !(v >= 0.0 && v <= MAX_HOURS) {
-        return Err(bad(name, v, "a finite number of hours from 0 to 87660 (10 years)"));
+    if !(0.0..=MAX_HOURS).contains(&v) {
+        return Err(bad(
+            name,
+            v,
+            "a finite number of hours from 0 to 87660 (10 years)",
+        ));
     }
     Ok(v)
 }
@@ -153,8 +161,13 @@ impl HoursDist {
                 let s = check_nonneg("sd_hours", sd_hours)?;
                 let sigma2 = (1.0 + (s / m).powi(2)).ln();
                 let mu = m.ln() - sigma2 / 2.0;
-                let d = LogNormal::new(mu, sigma2.sqrt())
-                    .map_err(|_| bad("sd_hours", s, "a standard deviation that gives a valid log-normal"))?;
+                let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|_| {
+                    bad(
+                        "sd_hours",
+                        s,
+                        "a standard deviation that gives a valid log-normal",
+                    )
+                })?;
                 (Kind::LogNormal(d), m, s * s)
             }
             DistSpec::Gamma {
@@ -164,8 +177,13 @@ impl HoursDist {
                 let m = check_mean("mean_hours", mean_hours)?;
                 let s = check_mean("sd_hours", sd_hours)?;
                 let shape = (m / s).powi(2);
-                let d = Gamma::new(shape, s * s / m)
-                    .map_err(|_| bad("sd_hours", s, "a standard deviation that gives a valid gamma"))?;
+                let d = Gamma::new(shape, s * s / m).map_err(|_| {
+                    bad(
+                        "sd_hours",
+                        s,
+                        "a standard deviation that gives a valid gamma",
+                    )
+                })?;
                 (Kind::Gamma(d), m, s * s)
             }
             DistSpec::Triangular {
@@ -185,7 +203,8 @@ impl HoursDist {
                             .to_string(),
                     });
                 }
-                let d = Triangular::new(a, b, c).map_err(|_| bad("mode_hours", c, "a mode between min and max"))?;
+                let d = Triangular::new(a, b, c)
+                    .map_err(|_| bad("mode_hours", c, "a mode between min and max"))?;
                 let var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
                 (Kind::Triangular(d), (a + b + c) / 3.0, var)
             }
@@ -203,7 +222,8 @@ impl HoursDist {
                         expected: "min_hours < max_hours".to_string(),
                     });
                 }
-                let d = Uniform::new(a, b).map_err(|_| bad("max_hours", b, "a range above min_hours"))?;
+                let d = Uniform::new(a, b)
+                    .map_err(|_| bad("max_hours", b, "a range above min_hours"))?;
                 (Kind::Uniform(d), (a + b) / 2.0, (b - a).powi(2) / 12.0)
             }
             DistSpec::EmpiricalHours(ref values) => {

@@ -34,6 +34,10 @@ pub struct ScenarioSpec {
     pub sections: BTreeMap<String, SectionSpec>,
     /// Origin–destination train flows, by id.
     pub flows: BTreeMap<String, FlowSpec>,
+    /// Named groups of ports reported together (e.g. all China–Kazakhstan
+    /// crossings), by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, Vec<String>>,
     /// Named variants: each is a partial scenario laid over this one
     /// (tables merge key by key; other values replace).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -269,16 +273,18 @@ pub enum ArrivalSpec {
 pub struct FlowSpec {
     /// Origin hub id.
     pub origin: String,
-    /// Destination hub id.
-    pub destination: String,
+    /// Destination hub ids with the share of the flow's trains bound for
+    /// each (shares sum to 1), e.g. `{ duisburg = 0.6, lodz = 0.4 }`.
+    pub destinations: BTreeMap<String, f64>,
     /// Direction of travel (selects the port side).
     pub direction: DirectionSpec,
     /// Mean trains per year before the demand multiplier.
     pub trains_per_year: f64,
     /// Containers per train [FEU].
     pub containers_per_train: u32,
-    /// Candidate routes: each is the quickest gauge-consistent path through
-    /// the listed node or port ids in order. Empty: the quickest path.
+    /// Candidate routes, the same for every destination: each is the
+    /// quickest gauge-consistent path through the listed node or port ids
+    /// in order. Empty: the quickest path.
     #[serde(default)]
     pub via: Vec<Vec<String>>,
     /// Shares of the candidate routes under fixed-share routing (sum 1).

@@ -1,0 +1,64 @@
+//! The rail domain: border ports with break of gauge, line sections with
+//! capacity, trains, routing, closures and re-forming; the model that the
+//! kernel drives.
+//!
+//! # What is modelled
+//!
+//! - **Flows** release trains at Chinese or European hubs (Poisson at a
+//!   monthly seasonal rate, or a timetable with random lateness). Each
+//!   train carries consignments of containers and a record of how long it
+//!   has waited.
+//! - **Line sections** take a random running time and, where capacity
+//!   binds, space trains in each direction at least one path apart
+//!   (`paths_per_day`); a train that finds no free path is held, and the
+//!   hold is measured.
+//! - **Border ports**, one per pair of stations, with one facility per
+//!   direction (westbound trains are served on the western side):
+//!   1. a yard of finite capacity: a train that finds it full is held
+//!      upstream (blocking), and the hold is measured;
+//!   2. inspection and customs (a delay, in parallel for all trains);
+//!   3. a FIFO queue for a transshipment track (parallel servers);
+//!   4. on the track, a FIFO queue for `cranes_per_train` of the side's
+//!      cranes, crane time scaled by the train's containers, then track
+//!      time (brake test, papers);
+//!   5. re-forming: a train longer than the outgoing side allows is split
+//!      into the fewest near-equal trains; optionally trains waiting for
+//!      the handover on the same remaining route are coupled up to that
+//!      length. Every container is conserved;
+//!   6. the interstate handover, at most `handover_cap_trains_per_day` per
+//!      calendar day.
+//!
+//!   Closures (random on/off stoppages and planned windows) stop new track
+//!   starts, new crane work and handovers; work already under way
+//!   finishes.
+//! - **Routing**: a flow may list candidate routes (`via`); a train chooses
+//!   at the last place its candidates share, by fixed shares, by the least
+//!   expected delay given live queues, or by a [`RoutingPolicy`] of your
+//!   own.
+//!
+//! # Randomness
+//!
+//! Each flow's releases, and each port's closures, draw from a stream keyed
+//! by the scenario id; each train draws its running, inspection and crane
+//! times from a stream keyed by its flow and sequence number. Adding a port
+//! or a route therefore leaves every other draw where it was: two variants
+//! see the same trains on the same days (common random numbers).
+
+mod dist;
+mod model;
+mod network;
+mod report;
+mod routing;
+
+pub use dist::{DistError, DistSpec, HoursDist};
+pub use model::{CorridorEvent, CorridorModel, RunSettings, TraceRecord};
+pub use network::{
+    ArrivalProcess, BorderPort, Destination, Direction, Flow, FlowId, Gauge, GaugeChange, Network,
+    Place, PlaceId, PlaceKind, PortId, PortSide, RandomClosures, Route, RouteId, Section,
+    SectionId,
+};
+pub use report::{
+    FlowStats, NetworkStats, OdStats, PortStats, ReplicationReport, SectionStats, SideStats,
+    ms_to_hours,
+};
+pub use routing::{FixedShares, PortLoad, RoutingContext, RoutingPolicy, ShortestExpectedDelay};

@@ -1,0 +1,545 @@
+//! What one replication of the corridor measured, gathered as events
+//! happen: bounded memory, mergeable across replications.
+
+use super::model::TraceRecord;
+use super::network::{Direction, FlowId, Network, PortId, SectionId};
+use crate::stats::{Histogram, OnlineStats, TimeWeighted};
+use crate::time::{SimDuration, SimTime};
+
+/// One direction of one port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SideStats {
+    /// Trains that reached the port (including those then held upstream).
+    pub arrivals: u64,
+    /// Trains handed over to the next railway (after splits and couplings).
+    pub handed_over: u64,
+    /// Containers handed over [FEU].
+    pub containers_out: u64,
+    /// Extra trains formed by splitting.
+    pub split_added: u64,
+    /// Trains coupled onto others (and so no longer counted on their own).
+    pub coupled_away: u64,
+    /// Wait for a track after inspection [ms].
+    pub track_wait: Histogram,
+    /// Wait for a track after inspection [h].
+    pub track_wait_hours: OnlineStats,
+    /// Time from entering the port to the handover [ms] (excludes the
+    /// upstream hold).
+    pub dwell: Histogram,
+    /// The same dwell [h].
+    pub dwell_hours: OnlineStats,
+    /// Wait for the handover after transshipment [h].
+    pub handover_wait_hours: OnlineStats,
+    /// All waiting at the port per train handed over: upstream hold, track
+    /// queue, cranes and handover [ms]. The congestion measure.
+    pub delay: Histogram,
+    /// The same delay [h].
+    pub delay_hours: OnlineStats,
+    /// Upstream hold of every train that entered the yard (0 if none) [h].
+    pub held_upstream_hours: OnlineStats,
+    /// Trains queued for a track.
+    pub queue: TimeWeighted,
+    /// Trains held upstream.
+    pub blocked: TimeWeighted,
+    /// Busy tracks.
+    pub tracks_busy: TimeWeighted,
+    /// Busy cranes.
+    pub cranes_busy: TimeWeighted,
+    /// Tracks of the side.
+    pub tracks: u32,
+    /// Cranes of the side.
+    pub cranes: u32,
+}
+
+impl SideStats {
+    fn new(start: SimTime, tracks: u32, cranes: u32) -> Self {
+        SideStats {
+            arrivals: 0,
+            handed_over: 0,
+            containers_out: 0,
+            split_added: 0,
+            coupled_away: 0,
+            track_wait: Histogram::new(),
+            track_wait_hours: OnlineStats::new(),
+            dwell: Histogram::new(),
+            dwell_hours: OnlineStats::new(),
+            handover_wait_hours: OnlineStats::new(),
+            delay: Histogram::new(),
+            delay_hours: OnlineStats::new(),
+            held_upstream_hours: OnlineStats::new(),
+            queue: TimeWeighted::new(start, 0),
+            blocked: TimeWeighted::new(start, 0),
+            tracks_busy: TimeWeighted::new(start, 0),
+            cranes_busy: TimeWeighted::new(start, 0),
+            tracks,
+            cranes,
+        }
+    }
+}
+
+/// One port.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PortStats {
+    /// Scenario id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Westbound and eastbound, by [`Direction::index`].
+    pub sides: [SideStats; 2],
+    /// Whether the port is closed (1) or open (0), time-weighted.
+    pub closed: TimeWeighted,
+}
+
+/// One flow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowStats {
+    /// Scenario id.
+    pub id: String,
+    /// Trains released at the origin.
+    pub released: u64,
+}
+
+/// One origin–destination pair (all flows that connect them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OdStats {
+    /// Origin hub id.
+    pub origin: String,
+    /// Destination hub id.
+    pub destination: String,
+    /// Consignments delivered (one per released train unless split or
+    /// coupled on the way).
+    pub delivered: u64,
+    /// Containers delivered [FEU].
+    pub containers_delivered: u64,
+    /// Consignments that waited longer than the delay threshold in total.
+    pub delayed: u64,
+    /// End-to-end transit [ms].
+    pub transit: Histogram,
+    /// End-to-end transit [h].
+    pub transit_hours: OnlineStats,
+}
+
+/// One line section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SectionStats {
+    /// Scenario id.
+    pub id: String,
+    /// Holds for a free path, one entry per held train [h].
+    pub path_hold_hours: OnlineStats,
+}
+
+/// Network-wide counts, for conservation checks and the backlog.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkStats {
+    /// Trains in the system when measurement started.
+    pub initial_trains: u64,
+    /// Containers in the system when measurement started [FEU].
+    pub initial_containers: u64,
+    /// Trains released.
+    pub released_trains: u64,
+    /// Containers released [FEU].
+    pub released_containers: u64,
+    /// Trains that reached their destination.
+    pub delivered_trains: u64,
+    /// Containers delivered [FEU].
+    pub delivered_containers: u64,
+    /// Trains added by splits.
+    pub split_added: u64,
+    /// Trains removed by couplings.
+    pub coupled_away: u64,
+    /// Trains still in the system at the horizon.
+    pub backlog_trains: u64,
+    /// Containers still in the system at the horizon [FEU].
+    pub backlog_containers: u64,
+    /// Consignments delivered.
+    pub delivered_consignments: u64,
+    /// Consignments that waited longer than the delay threshold.
+    pub delayed_consignments: u64,
+}
+
+/// Everything one replication measured after its warm-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicationReport {
+    /// Start of measurement (end of warm-up).
+    pub start: SimTime,
+    /// End of measurement (the horizon).
+    pub end: SimTime,
+    /// Kernel events handled, warm-up included.
+    pub events: u64,
+    /// Per port.
+    pub ports: Vec<PortStats>,
+    /// Per flow.
+    pub flows: Vec<FlowStats>,
+    /// Per origin–destination pair, ordered by (origin id, destination id).
+    pub ods: Vec<OdStats>,
+    /// Port groups: name and the indices of their member ports.
+    pub groups: Vec<(String, Vec<usize>)>,
+    /// Per section.
+    pub sections: Vec<SectionStats>,
+    /// Network counts.
+    pub network: NetworkStats,
+    /// The train trace, if asked for.
+    pub trace: Option<Vec<TraceRecord>>,
+}
+
+/// The accumulator a running model writes into.
+pub(crate) struct Tally {
+    report: ReplicationReport,
+    /// For each flow and destination, the index of its OD pair.
+    od_index: Vec<Vec<u32>>,
+}
+
+impl Tally {
+    pub(crate) fn new(net: &Network, start: SimTime) -> Self {
+        let id = |p: super::network::PlaceId| net.places[p.index()].id.clone();
+        let mut pairs = std::collections::BTreeMap::new();
+        for f in &net.flows {
+            for d in &f.destinations {
+                pairs.insert((id(f.origin), id(d.place)), 0u32);
+            }
+        }
+        for (i, v) in pairs.values_mut().enumerate() {
+            *v = i as u32;
+        }
+        let od_index = net
+            .flows
+            .iter()
+            .map(|f| {
+                f.destinations
+                    .iter()
+                    .map(|d| pairs[&(id(f.origin), id(d.place))])
+                    .collect()
+            })
+            .collect();
+        Tally {
+            od_index,
+            report: ReplicationReport {
+                start,
+                end: start,
+                events: 0,
+                ports: net
+                    .ports
+                    .iter()
+                    .map(|p| PortStats {
+                        id: net.places[p.place.index()].id.clone(),
+                        name: p.name.clone(),
+                        sides: [0, 1]
+                            .map(|d| SideStats::new(start, p.sides[d].tracks, p.sides[d].cranes)),
+                        closed: TimeWeighted::new(start, 0),
+                    })
+                    .collect(),
+                flows: net
+                    .flows
+                    .iter()
+                    .map(|f| FlowStats {
+                        id: f.id.clone(),
+                        released: 0,
+                    })
+                    .collect(),
+                ods: pairs
+                    .keys()
+                    .map(|(o, d)| OdStats {
+                        origin: o.clone(),
+                        destination: d.clone(),
+                        delivered: 0,
+                        containers_delivered: 0,
+                        delayed: 0,
+                        transit: Histogram::new(),
+                        transit_hours: OnlineStats::new(),
+                    })
+                    .collect(),
+                groups: net
+                    .groups
+                    .iter()
+                    .map(|(n, ports)| (n.clone(), ports.iter().map(|p| p.index()).collect()))
+                    .collect(),
+                sections: net
+                    .sections
+                    .iter()
+                    .map(|s| SectionStats {
+                        id: s.id.clone(),
+                        path_hold_hours: OnlineStats::new(),
+                    })
+                    .collect(),
+                network: NetworkStats::default(),
+                trace: None,
+            },
+        }
+    }
+
+    #[inline]
+    fn side(&mut self, p: PortId, d: Direction) -> &mut SideStats {
+        &mut self.report.ports[p.index()].sides[d.index()]
+    }
+
+    pub(crate) fn set_initial_backlog(&mut self, trains: u64, containers: u64) {
+        self.report.network.initial_trains = trains;
+        self.report.network.initial_containers = containers;
+    }
+
+    pub(crate) fn released(&mut self, f: FlowId, containers: u32) {
+        self.report.flows[f.index()].released += 1;
+        self.report.network.released_trains += 1;
+        self.report.network.released_containers += u64::from(containers);
+    }
+
+    pub(crate) fn path_hold(&mut self, s: SectionId, held: SimDuration) {
+        self.report.sections[s.index()]
+            .path_hold_hours
+            .push(held.as_hours_f64());
+    }
+
+    pub(crate) fn od_index(&self, f: FlowId, dest: usize) -> u32 {
+        self.od_index[f.index()][dest]
+    }
+
+    pub(crate) fn delivered(
+        &mut self,
+        od: u32,
+        containers: u32,
+        transit: SimDuration,
+        delayed: bool,
+    ) {
+        let flow = &mut self.report.ods[od as usize];
+        flow.delivered += 1;
+        flow.containers_delivered += u64::from(containers);
+        flow.delayed += u64::from(delayed);
+        flow.transit.record(transit.as_millis());
+        flow.transit_hours.push(transit.as_hours_f64());
+        let n = &mut self.report.network;
+        n.delivered_containers += u64::from(containers);
+        n.delivered_consignments += 1;
+        n.delayed_consignments += u64::from(delayed);
+    }
+
+    pub(crate) fn train_delivered(&mut self) {
+        self.report.network.delivered_trains += 1;
+    }
+
+    pub(crate) fn port_arrival(&mut self, p: PortId, d: Direction, _now: SimTime) {
+        self.side(p, d).arrivals += 1;
+    }
+
+    pub(crate) fn blocked_len(&mut self, p: PortId, d: Direction, now: SimTime, len: usize) {
+        self.side(p, d).blocked.set(now, len as u64);
+    }
+
+    pub(crate) fn yard_entry(&mut self, p: PortId, d: Direction, held: SimDuration) {
+        self.side(p, d)
+            .held_upstream_hours
+            .push(held.as_hours_f64());
+    }
+
+    pub(crate) fn track_wait(&mut self, p: PortId, d: Direction, waited: SimDuration) {
+        let side = self.side(p, d);
+        side.track_wait.record(waited.as_millis());
+        side.track_wait_hours.push(waited.as_hours_f64());
+    }
+
+    pub(crate) fn queue_len(&mut self, p: PortId, d: Direction, now: SimTime, len: usize) {
+        self.side(p, d).queue.set(now, len as u64);
+    }
+
+    pub(crate) fn tracks_busy(&mut self, p: PortId, d: Direction, now: SimTime, busy: u32) {
+        self.side(p, d).tracks_busy.set(now, u64::from(busy));
+    }
+
+    pub(crate) fn cranes_busy(&mut self, p: PortId, d: Direction, now: SimTime, busy: u32) {
+        self.side(p, d).cranes_busy.set(now, u64::from(busy));
+    }
+
+    pub(crate) fn split(&mut self, p: PortId, d: Direction, added: u64) {
+        self.side(p, d).split_added += added;
+        self.report.network.split_added += added;
+    }
+
+    pub(crate) fn coupled(&mut self, p: PortId, d: Direction, n: u64) {
+        self.side(p, d).coupled_away += n;
+        self.report.network.coupled_away += n;
+    }
+
+    pub(crate) fn handed_over(
+        &mut self,
+        p: PortId,
+        d: Direction,
+        waited: SimDuration,
+        dwell: SimDuration,
+        delay: SimDuration,
+        containers: u32,
+    ) {
+        let side = self.side(p, d);
+        side.handed_over += 1;
+        side.delay.record(delay.as_millis());
+        side.delay_hours.push(delay.as_hours_f64());
+        side.containers_out += u64::from(containers);
+        side.handover_wait_hours.push(waited.as_hours_f64());
+        side.dwell.record(dwell.as_millis());
+        side.dwell_hours.push(dwell.as_hours_f64());
+    }
+
+    pub(crate) fn closed(&mut self, p: PortId, now: SimTime, closed: bool) {
+        self.report.ports[p.index()]
+            .closed
+            .set(now, u64::from(closed));
+    }
+
+    pub(crate) fn finish(
+        mut self,
+        _net: &Network,
+        end: SimTime,
+        events: u64,
+        backlog_trains: u64,
+        backlog_containers: u64,
+        trace: Option<Vec<TraceRecord>>,
+    ) -> ReplicationReport {
+        self.report.end = end;
+        self.report.events = events;
+        self.report.network.backlog_trains = backlog_trains;
+        self.report.network.backlog_containers = backlog_containers;
+        self.report.trace = trace;
+        self.report
+    }
+}
+
+impl ReplicationReport {
+    /// Measured span [days].
+    pub fn measured_days(&self) -> f64 {
+        self.end
+            .since(self.start)
+            .unwrap_or(SimDuration::ZERO)
+            .as_days_f64()
+    }
+
+    /// The port with scenario id `id`.
+    pub fn port(&self, id: &str) -> Option<&PortStats> {
+        self.ports.iter().find(|p| p.id == id)
+    }
+
+    /// Trains conserved: trains in the system at the start, plus released
+    /// and split-off trains, equal delivered plus coupled-away trains plus
+    /// the backlog; and the same for containers.
+    pub fn is_conserved(&self) -> bool {
+        let n = &self.network;
+        n.initial_trains + n.released_trains + n.split_added
+            == n.delivered_trains + n.coupled_away + n.backlog_trains
+            && n.initial_containers + n.released_containers
+                == n.delivered_containers + n.backlog_containers
+    }
+
+    /// Named scalar results, in a fixed order: the quantities compared
+    /// across replications and variants.
+    ///
+    /// Keys look like `port.<id>.<direction>.<measure>`,
+    /// `port.<id>.hours_closed`, `flow.<id>.<measure>` and
+    /// `network.<measure>`. Times are in hours or days as the key says.
+    pub fn metrics(&self) -> Vec<(String, f64)> {
+        let days = self.measured_days();
+        let end = self.end;
+        let mut out = Vec::new();
+        let mut put = |k: String, v: Option<f64>| {
+            if let Some(v) = v.filter(|v| v.is_finite()) {
+                out.push((k, v));
+            }
+        };
+        for p in &self.ports {
+            for dir in Direction::BOTH {
+                let s = &p.sides[dir.index()];
+                if s.arrivals == 0 {
+                    continue;
+                }
+                let k = |m: &str| format!("port.{}.{}.{m}", p.id, dir.name());
+                let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+                put(k("trains_per_day"), per_day(s.handed_over + s.coupled_away));
+                put(k("wait_mean_h"), s.track_wait_hours.mean());
+                put(
+                    k("wait_p95_h"),
+                    s.track_wait.quantile(0.95).map(ms_to_hours),
+                );
+                put(k("dwell_mean_h"), s.dwell_hours.mean());
+                put(k("dwell_p95_h"), s.dwell.quantile(0.95).map(ms_to_hours));
+                put(k("held_upstream_mean_h"), s.held_upstream_hours.mean());
+                put(k("handover_wait_mean_h"), s.handover_wait_hours.mean());
+                put(k("delay_mean_h"), s.delay_hours.mean());
+                put(k("delay_p95_h"), s.delay.quantile(0.95).map(ms_to_hours));
+                put(k("trains_waiting_mean"), s.queue.mean(end));
+                put(k("trains_held_upstream_mean"), s.blocked.mean(end));
+                put(k("peak_queue"), Some(s.queue.peak() as f64));
+                if s.tracks > 0 {
+                    put(
+                        k("track_utilisation"),
+                        s.tracks_busy.mean(end).map(|b| b / f64::from(s.tracks)),
+                    );
+                }
+                if s.cranes > 0 {
+                    put(
+                        k("crane_utilisation"),
+                        s.cranes_busy.mean(end).map(|b| b / f64::from(s.cranes)),
+                    );
+                }
+            }
+            put(
+                format!("port.{}.hours_closed", p.id),
+                Some(p.closed.area(end) as f64 / crate::time::TICKS_PER_HOUR as f64),
+            );
+        }
+        for (name, members) in &self.groups {
+            for dir in Direction::BOTH {
+                let mut delay = OnlineStats::new();
+                let mut hist = Histogram::new();
+                let mut served = 0;
+                for &p in members {
+                    let s = &self.ports[p].sides[dir.index()];
+                    delay.merge(&s.delay_hours);
+                    hist.merge(&s.delay);
+                    served += s.handed_over + s.coupled_away;
+                }
+                let k = |m: &str| format!("group.{name}.{}.{m}", dir.name());
+                put(
+                    k("trains_per_day"),
+                    (days > 0.0).then(|| served as f64 / days),
+                );
+                put(k("delay_mean_h"), delay.mean());
+                put(k("delay_p95_h"), hist.quantile(0.95).map(ms_to_hours));
+            }
+        }
+        for od in &self.ods {
+            let k = |m: &str| format!("od.{}.{}.{m}", od.origin, od.destination);
+            put(
+                k("transit_mean_days"),
+                od.transit_hours.mean().map(|h| h / 24.0),
+            );
+            put(
+                k("transit_p95_days"),
+                od.transit.quantile(0.95).map(|ms| ms_to_hours(ms) / 24.0),
+            );
+        }
+        let n = &self.network;
+        let mut transit = OnlineStats::new();
+        for od in &self.ods {
+            transit.merge(&od.transit_hours);
+        }
+        put(
+            "network.transit_mean_days".into(),
+            transit.mean().map(|h| h / 24.0),
+        );
+        put(
+            "network.delayed_share".into(),
+            (n.delivered_consignments > 0)
+                .then(|| n.delayed_consignments as f64 / n.delivered_consignments as f64),
+        );
+        put(
+            "network.backlog_trains".into(),
+            Some(n.backlog_trains as f64),
+        );
+        put(
+            "network.delivered_trains_per_day".into(),
+            (days > 0.0).then(|| n.delivered_trains as f64 / days),
+        );
+        out
+    }
+}
+
+/// Milliseconds to hours.
+pub fn ms_to_hours(ms: u64) -> f64 {
+    ms as f64 / crate::time::TICKS_PER_HOUR as f64
+}

@@ -1,0 +1,147 @@
+//! Plain-text tables.
+
+use std::fmt::Write as _;
+
+use crate::corridor::{Direction, ReplicationReport, ms_to_hours};
+
+/// A plain-text table with a header row; columns after the first are
+/// right-aligned.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column titles.
+    pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row (missing cells print empty).
+    pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+    }
+
+    /// Renders the table.
+    pub fn render(&self) -> String {
+        let cols = self.header.len();
+        let mut width = vec![0; cols];
+        for r in std::iter::once(&self.header).chain(&self.rows) {
+            for (i, c) in r.iter().enumerate().take(cols) {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, r: &[String]| {
+            for (i, w) in width.iter().enumerate() {
+                let c = r.get(i).map_or("", String::as_str);
+                let pad = w - c.chars().count();
+                if i == 0 {
+                    out.push_str(c);
+                    out.extend(std::iter::repeat_n(' ', pad));
+                } else {
+                    out.push_str("  ");
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(c);
+                }
+            }
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            out.push('\n');
+        };
+        line(&mut out, &self.header);
+        let total: usize = width.iter().sum::<usize>() + 2 * cols.saturating_sub(1);
+        out.extend(std::iter::repeat_n('-', total));
+        out.push('\n');
+        for r in &self.rows {
+            line(&mut out, r);
+        }
+        out
+    }
+}
+
+fn f1(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
+}
+
+fn f2(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{v:.2}"))
+}
+
+/// The per-port, per-direction report of one replication: throughput, wait
+/// before service (mean and quantiles), dwell, queue, upstream hold,
+/// utilisation and closures.
+pub fn port_table(r: &ReplicationReport) -> String {
+    let days = r.measured_days();
+    let end = r.end;
+    let mut t = Table::new([
+        "port", "dir", "trains/d", "wait h", "p50", "p90", "p95", "p99", "max", "dwell h",
+        "delay h", "held h", "queue", "peak", "track %", "crane %", "closed h",
+    ]);
+    for p in &r.ports {
+        for dir in Direction::BOTH {
+            let s = &p.sides[dir.index()];
+            if s.arrivals == 0 {
+                continue;
+            }
+            let q = |x: f64| s.track_wait.quantile(x).map(ms_to_hours);
+            let util = |busy: &crate::stats::TimeWeighted, n: u32| {
+                (n > 0)
+                    .then(|| busy.mean(end).map(|b| 100.0 * b / f64::from(n)))
+                    .flatten()
+            };
+            t.row([
+                p.name.clone(),
+                dir.name()[..4].to_string(),
+                f1((days > 0.0).then(|| (s.handed_over + s.coupled_away) as f64 / days)),
+                f2(s.track_wait_hours.mean()),
+                f2(q(0.5)),
+                f2(q(0.9)),
+                f2(q(0.95)),
+                f2(q(0.99)),
+                f2(s.track_wait.max().map(ms_to_hours)),
+                f1(s.dwell_hours.mean()),
+                f2(s.delay_hours.mean()),
+                f2(s.held_upstream_hours.mean()),
+                f2(s.queue.mean(end)),
+                s.queue.peak().to_string(),
+                f1(util(&s.tracks_busy, s.tracks)),
+                f1(util(&s.cranes_busy, s.cranes)),
+                if dir == Direction::Westbound {
+                    format!(
+                        "{:.0}",
+                        p.closed.area(end) as f64 / crate::time::TICKS_PER_HOUR as f64
+                    )
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    let mut out = t.render();
+    let n = &r.network;
+    let _ = writeln!(
+        out,
+        "\n{days:.0} days measured: {} trains delivered ({:.1}/day), mean transit {:.1} days; \
+         {:.1} % of consignments waited over the delay threshold; backlog at the horizon {} trains",
+        n.delivered_trains,
+        n.delivered_trains as f64 / days.max(f64::MIN_POSITIVE),
+        r.ods
+            .iter()
+            .fold(crate::stats::OnlineStats::new(), |mut acc, od| {
+                acc.merge(&od.transit_hours);
+                acc
+            })
+            .mean()
+            .unwrap_or(f64::NAN)
+            / 24.0,
+        100.0 * n.delayed_consignments as f64 / (n.delivered_consignments.max(1)) as f64,
+        n.backlog_trains,
+    );
+    out
+}

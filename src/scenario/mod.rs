@@ -1,0 +1,278 @@
+//! Scenario files (TOML or JSON), their validation into a [`Network`], and
+//! the built-in reference corridor.
+//!
+//! A scenario file deserializes into [`spec::ScenarioSpec`] with unknown
+//! keys rejected, then converts into validated domain types: every bad
+//! value is reported with the file, the field's path, the value and what
+//! was expected, before any run starts.
+//!
+//! Variants (`[variants.NAME]`) are partial scenarios laid over the base:
+//! tables merge key by key, any other value replaces the base's.
+
+pub mod spec;
+
+use std::path::Path;
+
+use crate::corridor::Network;
+use crate::error::{InvalidField, ScenarioError};
+use crate::time::SimDuration;
+use spec::ScenarioSpec;
+
+/// The built-in reference corridor (2025 network and caps, 2024–25
+/// demand), with a variant `baktu` that opens the Baktu–Bakhty crossing.
+/// It is the bundled file `examples/scenarios/reference.toml`, compiled in.
+pub const BUILTIN_TOML: &str = include_str!("../../examples/scenarios/reference.toml");
+
+/// Label used in errors for a scenario built in code.
+const IN_CODE: &str = "<built in code>";
+
+/// Validated experiment settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Experiment {
+    /// Measured span after the warm-up.
+    pub horizon: SimDuration,
+    /// Warm-up before measurement.
+    pub warmup: SimDuration,
+    /// Replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Total wait above which a train counts as delayed.
+    pub delay_threshold: SimDuration,
+    /// Keep a per-train trace.
+    pub trace: bool,
+}
+
+/// A loaded, validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Where it came from (a path, `<builtin>` or `<built in code>`).
+    pub source: String,
+    /// The file contents as parsed (variants included).
+    pub spec: ScenarioSpec,
+    /// The validated network and demand.
+    pub network: Network,
+    /// The validated experiment settings.
+    pub experiment: Experiment,
+    /// The variant applied, if any.
+    pub variant: Option<String>,
+}
+
+fn days(path: &str, v: f64, allow_zero: bool) -> Result<SimDuration, InvalidField> {
+    let ok = if allow_zero { v >= 0.0 } else { v > 0.0 };
+    if !(ok && v <= 36_525.0) {
+        return Err(InvalidField::new(
+            path,
+            v,
+            if allow_zero {
+                "a number of days from 0 to 36525"
+            } else {
+                "a number of days above 0 and at most 36525"
+            },
+        ));
+    }
+    Ok(SimDuration::try_from_hours_f64(v * 24.0).expect("bounded above"))
+}
+
+impl Experiment {
+    fn from_spec(e: &spec::ExperimentSpec) -> Result<Experiment, InvalidField> {
+        if e.replications == 0 {
+            return Err(InvalidField::new(
+                "experiment.replications",
+                0,
+                "at least 1 replication",
+            ));
+        }
+        if !(e.delay_threshold_hours >= 0.0 && e.delay_threshold_hours <= 87_660.0) {
+            return Err(InvalidField::new(
+                "experiment.delay_threshold_hours",
+                e.delay_threshold_hours,
+                "a number of hours from 0 to 87660",
+            ));
+        }
+        Ok(Experiment {
+            horizon: days("experiment.horizon_days", e.horizon_days, false)?,
+            warmup: days("experiment.warmup_days", e.warmup_days, true)?,
+            replications: e.replications,
+            seed: e.seed,
+            delay_threshold: SimDuration::try_from_hours_f64(e.delay_threshold_hours)
+                .expect("bounded above"),
+            trace: e.trace,
+        })
+    }
+}
+
+/// Line and column (1-based) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1)
+        + 1;
+    (line, col)
+}
+
+/// Lays `over` onto `base`: tables merge key by key, other values replace.
+fn overlay(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => overlay(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+impl Scenario {
+    /// The built-in reference corridor (see [`BUILTIN_TOML`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use silkrail::scenario::Scenario;
+    ///
+    /// let base = Scenario::builtin();
+    /// let baktu = base.with_variant("baktu")?;
+    /// assert!(baktu.network.place_by_id("baktu_bakhty").is_some());
+    /// assert!(base.network.place_by_id("baktu_bakhty").is_none());
+    /// # Ok::<(), silkrail::error::ScenarioError>(())
+    /// ```
+    pub fn builtin() -> Scenario {
+        Scenario::from_toml_str(BUILTIN_TOML, "<builtin>")
+            .expect("the built-in scenario is valid (tested)")
+    }
+
+    /// Validates a scenario written in code.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Invalid`] for the first bad value.
+    pub fn from_spec(spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
+        Scenario::validate(spec, IN_CODE)
+    }
+
+    fn validate(spec: ScenarioSpec, source: &str) -> Result<Scenario, ScenarioError> {
+        let invalid = |field| ScenarioError::Invalid {
+            file: source.to_string(),
+            field,
+        };
+        let network = Network::from_spec(&spec).map_err(invalid)?;
+        let experiment = Experiment::from_spec(&spec.experiment).map_err(invalid)?;
+        Ok(Scenario {
+            source: source.to_string(),
+            spec,
+            network,
+            experiment,
+            variant: None,
+        })
+    }
+
+    /// Parses and validates TOML; `file` names the source in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Parse`] (with line and column) for syntax errors,
+    /// unknown keys, wrong types and missing fields;
+    /// [`ScenarioError::Invalid`] for bad values.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let spec: ScenarioSpec = toml::from_str(text).map_err(|e| {
+            let (line, column) = match e.span() {
+                Some(span) => {
+                    let (l, c) = line_col(text, span.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            ScenarioError::Parse {
+                file: file.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        Scenario::validate(spec, file)
+    }
+
+    /// Parses and validates JSON; `file` names the source in errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_toml_str`](Self::from_toml_str).
+    pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let spec: ScenarioSpec = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_string(),
+            line: Some(e.line()).filter(|&l| l > 0),
+            column: Some(e.column()).filter(|&c| c > 0),
+            message: e.to_string(),
+        })?;
+        Scenario::validate(spec, file)
+    }
+
+    /// Reads a `.toml` or `.json` scenario file.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Io`] if the file cannot be read, otherwise as
+    /// [`from_toml_str`](Self::from_toml_str).
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            Scenario::from_json_str(&text, &file)
+        } else {
+            Scenario::from_toml_str(&text, &file)
+        }
+    }
+
+    /// Names of the scenario's variants, sorted.
+    pub fn variant_names(&self) -> Vec<&str> {
+        self.spec.variants.keys().map(String::as_str).collect()
+    }
+
+    /// The scenario with variant `name` laid over it.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::UnknownVariant`] if there is no such variant;
+    /// [`ScenarioError::Parse`] or [`ScenarioError::Invalid`] if the result
+    /// is not a valid scenario (the message names the variant).
+    pub fn with_variant(&self, name: &str) -> Result<Scenario, ScenarioError> {
+        let Some(over) = self.spec.variants.get(name) else {
+            return Err(ScenarioError::UnknownVariant {
+                file: self.source.clone(),
+                name: name.to_string(),
+                available: self.variant_names().join(", "),
+            });
+        };
+        let label = format!("{} (variant '{name}')", self.source);
+        let mut base_spec = self.spec.clone();
+        base_spec.variants.clear();
+        let mut table = toml::Table::try_from(&base_spec).map_err(|e| ScenarioError::Parse {
+            file: label.clone(),
+            line: None,
+            column: None,
+            message: e.to_string(),
+        })?;
+        overlay(&mut table, over);
+        let spec: ScenarioSpec =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Parse {
+                    file: label.clone(),
+                    line: None,
+                    column: None,
+                    message: e.message().trim().to_string(),
+                })?;
+        let mut s = Scenario::validate(spec, &label)?;
+        s.variant = Some(name.to_string());
+        Ok(s)
+    }
+}
