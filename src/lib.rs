@@ -73,4 +73,5 @@ pub mod queueing;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod study;
 pub mod time;

@@ -127,6 +127,8 @@ struct SideState {
     handover: VecDeque<TrainId>,
     handed_today: u32,
     day: u64,
+    /// Trains between yard entry and handover.
+    inside: u64,
     retry_pending: bool,
 }
 
@@ -143,6 +145,8 @@ pub struct CorridorModel<'a> {
     seed: u64,
     replication: u64,
     demand_rng: Vec<SimRng>,
+    /// Stream key of each flow's trains (from the flow's scenario id).
+    train_key: Vec<u64>,
     /// Sequence numbers of each flow's trains (keys their random streams).
     released: Vec<u64>,
     /// Next nominal departure of a timetabled flow [ms of cumulative
@@ -211,6 +215,11 @@ impl<'a> CorridorModel<'a> {
                 .flows
                 .iter()
                 .map(|f| stream_rng(seed, replication, purpose::DEMAND ^ id_key(&f.id)))
+                .collect(),
+            train_key: net
+                .flows
+                .iter()
+                .map(|f| purpose::TRAIN ^ id_key(&f.id))
                 .collect(),
             released: vec![0; net.flows.len()],
             timetable_next: vec![0.0; net.flows.len()],
@@ -289,6 +298,13 @@ impl<'a> CorridorModel<'a> {
     /// Closes the books at the horizon.
     pub fn finish(mut self, events: u64) -> ReplicationReport {
         let end = self.end;
+        for (p, port) in self.ports.iter().enumerate() {
+            for dir in Direction::BOTH {
+                let side = &port.sides[dir.index()];
+                let n = side.inside + side.blocked.len() as u64;
+                self.tally.present(PortId(p as u32), dir, false, n);
+            }
+        }
         let live: Vec<&Train> = self.trains.iter().flatten().collect();
         let backlog_trains = live.len() as u64;
         let backlog_containers = live.iter().map(|t| u64::from(t.containers())).sum();
@@ -420,7 +436,7 @@ impl<'a> CorridorModel<'a> {
         let mut rng = stream_rng(
             self.seed,
             self.replication,
-            purpose::TRAIN ^ id_key(&flow.id) ^ seq.rotate_left(32),
+            self.train_key[f.index()] ^ seq.rotate_left(32),
         );
         let containers = flow.containers_per_train;
         // The train's first draw picks its destination.
@@ -579,6 +595,9 @@ impl<'a> CorridorModel<'a> {
         t.port_arrival = now;
         let inspection = to_duration(cfg.inspection.sample(&mut t.rng));
         self.tally.yard_entry(pid, dir, held);
+        let side = &mut self.ports[pid.index()].sides[dir.index()];
+        side.inside += 1;
+        self.tally.in_port(pid, dir, now, side.inside);
         self.record(now, id, "enter_port", self.net.ports[pid.index()].place);
         s.schedule_in(inspection, CorridorEvent::InspectionDone(id));
     }
@@ -725,12 +744,19 @@ impl<'a> CorridorModel<'a> {
     }
 
     /// Splits a train longer than the outgoing side allows into the fewest
-    /// trains of near-equal length. Returns the trains to hand over.
-    fn split(&mut self, id: TrainId, pid: PortId, dir: Direction) -> Vec<TrainId> {
+    /// trains of near-equal length, and sends them all on their way.
+    fn split_and_depart(
+        &mut self,
+        id: TrainId,
+        pid: PortId,
+        dir: Direction,
+        s: &mut Scheduler<CorridorEvent>,
+    ) {
         let cfg = &self.net.ports[pid.index()].sides[dir.index()];
         let total = self.train(id).containers();
         let Some(max) = cfg.max_containers_out.filter(|&m| total > m) else {
-            return vec![id];
+            self.depart(id, s);
+            return;
         };
         let parts = total.div_ceil(max);
         let mut pool = std::mem::take(&mut self.train(id).consignments);
@@ -787,7 +813,9 @@ impl<'a> CorridorModel<'a> {
             out.push(self.insert(t));
         }
         self.tally.split(pid, dir, (out.len() - 1) as u64);
-        out
+        for part in out {
+            self.depart(part, s);
+        }
     }
 
     /// Hands trains over to the next railway while the port is open and
@@ -826,6 +854,9 @@ impl<'a> CorridorModel<'a> {
             }
             let id = side.handover.pop_front().expect("checked non-empty");
             side.handed_today += 1;
+            side.inside -= 1;
+            let inside = side.inside;
+            self.tally.in_port(pid, dir, now, inside);
             if cfg.couple_waiting_trains {
                 self.couple(id, pid, dir, now);
             }
@@ -836,9 +867,7 @@ impl<'a> CorridorModel<'a> {
             self.tally
                 .handed_over(pid, dir, waited, dwell, port_wait, containers);
             self.record(now, id, "handed_over", self.net.ports[pid.index()].place);
-            for part in self.split(id, pid, dir) {
-                self.depart(part, s);
-            }
+            self.split_and_depart(id, pid, dir, s);
         }
     }
 
@@ -872,6 +901,10 @@ impl<'a> CorridorModel<'a> {
                     .remove(k);
                 let mut other_train = self.remove(other);
                 other_train.end_wait(now);
+                let side = &mut self.ports[pid.index()].sides[dir.index()];
+                side.inside -= 1;
+                let inside = side.inside;
+                self.tally.in_port(pid, dir, now, inside);
                 self.record(now, other, "coupled", self.net.ports[pid.index()].place);
                 let t = self.train(id);
                 t.consignments.extend(other_train.consignments);
@@ -936,6 +969,8 @@ impl<'a> CorridorModel<'a> {
                 tally.cranes_busy(pid, dir, now, side.cranes_busy);
                 tally.queue_len(pid, dir, now, side.track_queue.len());
                 tally.blocked_len(pid, dir, now, side.blocked.len());
+                tally.in_port(pid, dir, now, side.inside);
+                tally.present(pid, dir, true, side.inside + side.blocked.len() as u64);
             }
         }
         let live = self.trains.iter().flatten();

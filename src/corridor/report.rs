@@ -37,6 +37,15 @@ pub struct SideStats {
     pub delay_hours: OnlineStats,
     /// Upstream hold of every train that entered the yard (0 if none) [h].
     pub held_upstream_hours: OnlineStats,
+    /// Trains in the port: from entering the yard to the handover.
+    pub in_port: TimeWeighted,
+    /// Sum of all dwells [ms], exact.
+    pub dwell_ms: u128,
+    /// Trains at the port (held upstream or inside) when measurement
+    /// started.
+    pub present_at_start: u64,
+    /// Trains at the port (held upstream or inside) at the horizon.
+    pub present_at_end: u64,
     /// Trains queued for a track.
     pub queue: TimeWeighted,
     /// Trains held upstream.
@@ -67,6 +76,10 @@ impl SideStats {
             delay: Histogram::new(),
             delay_hours: OnlineStats::new(),
             held_upstream_hours: OnlineStats::new(),
+            in_port: TimeWeighted::new(start, 0),
+            dwell_ms: 0,
+            present_at_start: 0,
+            present_at_end: 0,
             queue: TimeWeighted::new(start, 0),
             blocked: TimeWeighted::new(start, 0),
             tracks_busy: TimeWeighted::new(start, 0),
@@ -374,7 +387,21 @@ impl Tally {
         side.containers_out += u64::from(containers);
         side.handover_wait_hours.push(waited.as_hours_f64());
         side.dwell.record(dwell.as_millis());
+        side.dwell_ms += u128::from(dwell.as_millis());
         side.dwell_hours.push(dwell.as_hours_f64());
+    }
+
+    pub(crate) fn in_port(&mut self, p: PortId, d: Direction, now: SimTime, n: u64) {
+        self.side(p, d).in_port.set(now, n);
+    }
+
+    pub(crate) fn present(&mut self, p: PortId, d: Direction, at_start: bool, n: u64) {
+        let side = self.side(p, d);
+        if at_start {
+            side.present_at_start = n;
+        } else {
+            side.present_at_end = n;
+        }
     }
 
     pub(crate) fn closed(&mut self, p: PortId, now: SimTime, closed: bool) {
@@ -413,6 +440,16 @@ impl ReplicationReport {
     /// The port with scenario id `id`.
     pub fn port(&self, id: &str) -> Option<&PortStats> {
         self.ports.iter().find(|p| p.id == id)
+    }
+
+    /// Trains conserved at every port side: present at the start plus
+    /// arrivals equal handed over plus coupled away plus present at the end.
+    pub fn ports_conserve_trains(&self) -> bool {
+        self.ports.iter().all(|p| {
+            p.sides.iter().all(|s| {
+                s.present_at_start + s.arrivals == s.handed_over + s.coupled_away + s.present_at_end
+            })
+        })
     }
 
     /// Trains conserved: trains in the system at the start, plus released
@@ -483,6 +520,19 @@ impl ReplicationReport {
             );
         }
         for (name, members) in &self.groups {
+            let mut all = OnlineStats::new();
+            let mut all_hist = Histogram::new();
+            for &p in members {
+                for s in &self.ports[p].sides {
+                    all.merge(&s.delay_hours);
+                    all_hist.merge(&s.delay);
+                }
+            }
+            put(format!("group.{name}.delay_mean_h"), all.mean());
+            put(
+                format!("group.{name}.delay_p95_h"),
+                all_hist.quantile(0.95).map(ms_to_hours),
+            );
             for dir in Direction::BOTH {
                 let mut delay = OnlineStats::new();
                 let mut hist = Histogram::new();

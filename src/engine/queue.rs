@@ -1,8 +1,7 @@
-//! The pending-event set: a binary heap keyed by (time, insertion sequence),
+//! The pending-event set: a 4-ary heap keyed by (time, insertion sequence),
 //! with lazy cancellation.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
@@ -27,40 +26,94 @@ impl EventKey {
     pub fn seq(self) -> u64 {
         self.seq
     }
-
-    #[inline]
-    fn packed(self) -> u128 {
-        (u128::from(self.time.as_millis()) << 64) | u128::from(self.seq)
-    }
 }
 
-/// One heap entry: the packed (time, seq) key and the payload.
+/// Arity of the heap: four children per node halve the depth of a binary
+/// heap, and the four keys compared at each level share a cache line or two.
+/// The engine bench (`hold` at 1,000 and 100,000 pending events) chose it
+/// over `std::collections::BinaryHeap`.
+const ARITY: usize = 4;
+
+/// One heap entry: the (time, seq) key and the payload.
 struct Entry<E> {
-    key: u128,
+    key: Key,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
+/// Total order of entries: time first, then insertion sequence. Keys are
+/// unique because the sequence number never repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    time: u64,
+    seq: u64,
 }
 
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// A 4-ary min-heap of entries, in safe code.
+struct Heap<E> {
+    v: Vec<Entry<E>>,
 }
 
-impl<E> Ord for Entry<E> {
-    /// Reversed, so that the max-heap pops the earliest (time, seq) first.
-    /// Keys are unique (the sequence number never repeats), so this order is
-    /// total and no two entries ever compare equal.
+impl<E> Heap<E> {
+    fn with_capacity(n: usize) -> Self {
+        Heap {
+            v: Vec::with_capacity(n),
+        }
+    }
+
     #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<&Entry<E>> {
+        self.v.first()
+    }
+
+    #[inline]
+    fn push(&mut self, e: Entry<E>) {
+        self.v.push(e);
+        let mut i = self.v.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / ARITY;
+            if self.v[i].key < self.v[parent].key {
+                self.v.swap(i, parent);
+                i = parent;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry<E>> {
+        let last = self.v.pop()?;
+        if self.v.is_empty() {
+            return Some(last);
+        }
+        let top = std::mem::replace(&mut self.v[0], last);
+        let n = self.v.len();
+        let mut i = 0;
+        loop {
+            let first = ARITY * i + 1;
+            if first >= n {
+                break;
+            }
+            let end = (first + ARITY).min(n);
+            let mut m = first;
+            for c in first + 1..end {
+                if self.v[c].key < self.v[m].key {
+                    m = c;
+                }
+            }
+            if self.v[m].key < self.v[i].key {
+                self.v.swap(i, m);
+                i = m;
+            } else {
+                break;
+            }
+        }
+        Some(top)
     }
 }
 
@@ -93,12 +146,12 @@ impl Hasher for SeqHasher {
 /// than scheduling them. After warm-up the queue allocates nothing: the heap
 /// and the cancelled set reuse their capacity.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Heap<E>,
     cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
     next_seq: u64,
     /// The key of the last entry removed from the heap (fired or skipped).
     /// Every entry still in the heap has a larger key.
-    last_removed: Option<u128>,
+    last_removed: Option<Key>,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -111,7 +164,7 @@ impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
-            heap: BinaryHeap::new(),
+            heap: Heap::with_capacity(0),
             cancelled: HashSet::default(),
             next_seq: 0,
             last_removed: None,
@@ -121,7 +174,7 @@ impl<E> EventQueue<E> {
     /// An empty queue with room for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: Heap::with_capacity(capacity),
             ..Self::new()
         }
     }
@@ -136,7 +189,10 @@ impl<E> EventQueue<E> {
         };
         self.next_seq += 1;
         self.heap.push(Entry {
-            key: key.packed(),
+            key: Key {
+                time: time.as_millis(),
+                seq: key.seq,
+            },
             event,
         });
         key
@@ -145,8 +201,11 @@ impl<E> EventQueue<E> {
     /// Cancels a pending event. Returns `false` if it already fired or was
     /// already cancelled.
     pub fn cancel(&mut self, key: EventKey) -> bool {
-        let packed = key.packed();
-        if self.last_removed.is_some_and(|last| packed <= last) || key.seq >= self.next_seq {
+        let k = Key {
+            time: key.time.as_millis(),
+            seq: key.seq,
+        };
+        if self.last_removed.is_some_and(|last| k <= last) || key.seq >= self.next_seq {
             return false;
         }
         self.cancelled.insert(key.seq)
@@ -159,8 +218,7 @@ impl<E> EventQueue<E> {
             return;
         }
         while let Some(top) = self.heap.peek() {
-            let seq = top.key as u64;
-            if !self.cancelled.remove(&seq) {
+            if !self.cancelled.remove(&top.key.seq) {
                 break;
             }
             self.last_removed = Some(top.key);
@@ -172,9 +230,7 @@ impl<E> EventQueue<E> {
     #[inline]
     pub fn peek_time(&mut self) -> Option<SimTime> {
         self.skip_cancelled();
-        self.heap
-            .peek()
-            .map(|e| SimTime::from_millis((e.key >> 64) as u64))
+        self.heap.peek().map(|e| SimTime::from_millis(e.key.time))
     }
 
     /// Removes and returns the earliest live event.
@@ -183,7 +239,7 @@ impl<E> EventQueue<E> {
         self.skip_cancelled();
         let entry = self.heap.pop()?;
         self.last_removed = Some(entry.key);
-        Some((SimTime::from_millis((entry.key >> 64) as u64), entry.event))
+        Some((SimTime::from_millis(entry.key.time), entry.event))
     }
 
     /// Removes and returns the earliest live event if it is due at or before
@@ -192,7 +248,7 @@ impl<E> EventQueue<E> {
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
         self.skip_cancelled();
         let top = self.heap.peek()?;
-        if (top.key >> 64) as u64 > horizon.as_millis() {
+        if top.key.time > horizon.as_millis() {
             return None;
         }
         self.pop()

@@ -232,6 +232,20 @@ impl Scenario {
         }
     }
 
+    /// The same scenario with every flow's demand multiplied by `factor`
+    /// (on top of the scenario's own multiplier).
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Invalid`] if the product is not a valid multiplier.
+    pub fn with_demand_multiplier(&self, factor: f64) -> Result<Scenario, ScenarioError> {
+        let mut spec = self.spec.clone();
+        spec.demand.multiplier *= factor;
+        let mut s = Scenario::validate(spec, &self.source)?;
+        s.variant.clone_from(&self.variant);
+        Ok(s)
+    }
+
     /// Names of the scenario's variants, sorted.
     pub fn variant_names(&self) -> Vec<&str> {
         self.spec.variants.keys().map(String::as_str).collect()

@@ -68,7 +68,7 @@ fn bucket_value(index: usize) -> u64 {
 /// let p99 = h.quantile(0.99).unwrap();
 /// assert!(p99.abs_diff(990) <= 990 / 256);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     /// Per-bucket counts; its length is one past the bucket of `max` (0 when
     /// empty), so equal contents imply equal vectors.

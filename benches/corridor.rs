@@ -1,0 +1,60 @@
+//! Corridor benchmarks: one replication of the reference corridor over one
+//! simulated year (events per second), and replications per second with 1
+//! and 2 threads in the same run.
+//!
+//! `cargo bench --bench corridor`
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use silkrail::corridor::{CorridorModel, RunSettings};
+use silkrail::montecarlo::Runner;
+use silkrail::scenario::Scenario;
+use silkrail::time::SimDuration;
+
+fn settings(replication: u64) -> RunSettings {
+    RunSettings {
+        seed: 2026,
+        replication,
+        warmup: SimDuration::from_days(30),
+        horizon: SimDuration::from_days(365),
+        delay_threshold: SimDuration::from_hours(48),
+        trace: false,
+    }
+}
+
+fn bench_replication(c: &mut Criterion) {
+    let base = Scenario::builtin();
+    let baktu = base
+        .with_variant("baktu")
+        .expect("the built-in variant is valid");
+    let mut g = c.benchmark_group("corridor_year");
+    g.sample_size(30);
+    for (name, s) in [("base", &base), ("baktu", &baktu)] {
+        let events = CorridorModel::run(&s.network, settings(0)).events;
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(BenchmarkId::new("events", name), |b| {
+            b.iter(|| black_box(CorridorModel::run(&s.network, settings(0))))
+        });
+    }
+    g.finish();
+}
+
+fn bench_threads(c: &mut Criterion) {
+    const REPS: u64 = 16;
+    let base = Scenario::builtin();
+    let mut g = c.benchmark_group("replications");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(REPS));
+    for threads in [1usize, 2] {
+        let mut runner = Runner::new(base.experiment);
+        runner.threads = Some(threads);
+        g.bench_function(BenchmarkId::new("threads", threads), |b| {
+            b.iter(|| black_box(runner.run(&base.network, REPS).expect("pool starts")))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_replication, bench_threads);
+criterion_main!(benches);

@@ -1,0 +1,266 @@
+//! The corridor model: conservation, Little's law, determinism, Erlang C
+//! through a border port, effects of closures and caps, blocking, and
+//! errors for invalid networks built in code.
+
+use silkrail::corridor::{CorridorModel, Direction, RunSettings};
+use silkrail::error::ScenarioError;
+use silkrail::montecarlo::{Runner, compare};
+use silkrail::queueing::erlang_c;
+use silkrail::scenario::Scenario;
+use silkrail::scenario::spec::ScenarioSpec;
+use silkrail::time::{SimDuration, SimTime};
+
+const MMC_PORT: &str = include_str!("../examples/scenarios/mmc_port.toml");
+
+fn settings(seed: u64, replication: u64, days: u64) -> RunSettings {
+    RunSettings {
+        seed,
+        replication,
+        warmup: SimDuration::from_days(20),
+        horizon: SimDuration::from_days(days),
+        delay_threshold: SimDuration::from_hours(48),
+        trace: false,
+    }
+}
+
+#[test]
+fn trains_and_containers_are_conserved_everywhere() {
+    let base = Scenario::builtin();
+    let baktu = base.with_variant("baktu").unwrap();
+    for s in [&base, &baktu] {
+        for rep in 0..3 {
+            let r = CorridorModel::run(&s.network, settings(11, rep, 120));
+            assert!(r.is_conserved(), "{:?}", r.network);
+            assert!(r.ports_conserve_trains());
+            assert!(r.network.delivered_trains > 1_000);
+            // Brest–Małaszewicze splits every 55-FEU train for the EU side.
+            assert!(r.network.split_added > 0);
+        }
+    }
+}
+
+#[test]
+fn littles_law_holds_exactly_at_every_port() {
+    // No warm-up, and the run drains: the area under "trains in the port"
+    // equals the sum of dwells, to the millisecond (L·T = Σ W).
+    let s = Scenario::builtin();
+    let mut cfg = settings(5, 0, 90);
+    cfg.warmup = SimDuration::ZERO;
+    let mut sim = CorridorModel::simulation(&s.network, cfg);
+    sim.run_until(SimTime::ZERO + SimDuration::from_days(90));
+    // Releases stop at the horizon; let every train reach its destination.
+    sim.run_until(SimTime::ZERO + SimDuration::from_days(150));
+    let end = sim.now();
+    let r = sim.into_model().finish(0);
+    assert_eq!(r.network.backlog_trains, 0, "the system drained");
+    for p in &r.ports {
+        for s in &p.sides {
+            assert_eq!(s.in_port.value(), 0);
+            assert_eq!(s.in_port.area(end), s.dwell_ms, "port {}", p.id);
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_results_other_seed_other_results() {
+    let s = Scenario::builtin();
+    let a = CorridorModel::run(&s.network, settings(3, 7, 60));
+    let b = CorridorModel::run(&s.network, settings(3, 7, 60));
+    let c = CorridorModel::run(&s.network, settings(3, 8, 60));
+    assert_eq!(a, b);
+    let bits = |r: &silkrail::corridor::ReplicationReport| {
+        r.metrics()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_bits()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bits(&a), bits(&b));
+    assert_ne!(bits(&a), bits(&c));
+}
+
+/// Significance level of each statistical check in this file; every check
+/// uses a fixed seed, so its outcome never changes between runs.
+const ALPHA: f64 = 0.001;
+
+#[test]
+fn one_port_reproduces_erlang_c() {
+    let s = Scenario::from_toml_str(MMC_PORT, "mmc_port.toml").unwrap();
+    let truth = erlang_c(3, 2.4, 1.0).unwrap();
+    let result = Runner::new(s.experiment).run(&s.network, 20).unwrap();
+    for (metric, exact) in [
+        ("port.port.westbound.wait_mean_h", truth.wq),
+        ("port.port.westbound.track_utilisation", truth.utilisation),
+        ("port.port.westbound.trains_waiting_mean", truth.lq),
+    ] {
+        let ci = result
+            .stats(metric)
+            .confidence_interval(1.0 - ALPHA)
+            .unwrap();
+        assert!(
+            ci.contains(exact),
+            "{metric}: {} excludes Erlang C {exact} at α = {ALPHA}",
+            ci
+        );
+    }
+}
+
+#[test]
+fn closures_and_caps_increase_waits() {
+    // The same trains (common random numbers) with and without a port
+    // closed four days a month, and with a tight handover cap: the mean
+    // paired difference in delay must be positive, with a one-sided
+    // confidence of 1 − ALPHA (the interval's lower end above zero).
+    let base = Scenario::builtin();
+    let mut spec: ScenarioSpec = base.spec.clone();
+    let port = spec.ports.get_mut("khorgos_altynkol").unwrap();
+    for month in 0..13 {
+        port.scheduled_closures
+            .push(silkrail::scenario::spec::WindowSpec {
+                start_day: 5.0 + 30.0 * month as f64,
+                hours: 96.0,
+            });
+    }
+    let closed = Scenario::from_spec(spec.clone()).unwrap();
+    spec = base.spec.clone();
+    spec.ports
+        .get_mut("khorgos_altynkol")
+        .unwrap()
+        .westbound
+        .handover_cap_trains_per_day = Some(16);
+    let capped = Scenario::from_spec(spec).unwrap();
+
+    let mut e = base.experiment;
+    e.horizon = SimDuration::from_days(120);
+    let runner = Runner::new(e);
+    let reference = runner.run(&base.network, 10).unwrap();
+    for (label, s) in [("closures", &closed), ("cap", &capped)] {
+        let other = runner.run(&s.network, 10).unwrap();
+        let d = compare(
+            &reference,
+            &other,
+            "port.khorgos_altynkol.westbound.delay_mean_h",
+            1.0 - 2.0 * ALPHA,
+        )
+        .unwrap();
+        let low = d.difference.mean - d.difference.half_width.unwrap();
+        assert!(
+            low > 0.0,
+            "{label}: delay difference {} not above zero",
+            d.difference.display(3)
+        );
+    }
+}
+
+#[test]
+fn blocking_holds_trains_upstream_and_loses_none() {
+    let base = Scenario::builtin();
+    let mut spec = base.spec.clone();
+    let side = &mut spec.ports.get_mut("khorgos_altynkol").unwrap().eastbound;
+    side.yard_capacity_trains = 1;
+    let s = Scenario::from_spec(spec).unwrap();
+    let r = CorridorModel::run(&s.network, settings(2, 0, 120));
+    let side = &r.port("khorgos_altynkol").unwrap().sides[Direction::Eastbound.index()];
+    assert!(
+        side.held_upstream_hours.max().unwrap() > 0.0,
+        "some train was held"
+    );
+    assert!(side.blocked.peak() > 0);
+    assert!(r.is_conserved());
+    assert!(r.ports_conserve_trains());
+}
+
+#[test]
+fn coupling_conserves_containers() {
+    let base = Scenario::builtin();
+    let mut spec = base.spec.clone();
+    let side = &mut spec.ports.get_mut("alashankou_dostyk").unwrap().westbound;
+    side.max_containers_out = Some(120);
+    side.couple_waiting_trains = true;
+    side.handover_cap_trains_per_day = Some(8);
+    let s = Scenario::from_spec(spec).unwrap();
+    let r = CorridorModel::run(&s.network, settings(4, 0, 90));
+    let side = &r.port("alashankou_dostyk").unwrap().sides[0];
+    assert!(
+        side.coupled_away > 0,
+        "the tight cap makes trains wait together"
+    );
+    assert!(r.is_conserved(), "{:?}", r.network);
+    assert!(r.ports_conserve_trains());
+}
+
+fn invalid(spec: ScenarioSpec) -> String {
+    match Scenario::from_spec(spec) {
+        Err(ScenarioError::Invalid { field, .. }) => field.to_string(),
+        Err(other) => panic!("expected an invalid field, got {other}"),
+        Ok(_) => panic!("expected an error"),
+    }
+}
+
+#[test]
+fn invalid_networks_built_in_code_are_errors() {
+    let base = Scenario::builtin().spec;
+
+    let mut s = base.clone();
+    s.ports
+        .get_mut("alashankou_dostyk")
+        .unwrap()
+        .westbound
+        .tracks = 0;
+    assert!(invalid(s).starts_with("ports.alashankou_dostyk.westbound.tracks: found 0"));
+
+    let mut s = base.clone();
+    s.flows.get_mut("xian_west").unwrap().trains_per_year = -1.0;
+    assert!(invalid(s).starts_with("flows.xian_west.trains_per_year: found -1"));
+
+    let mut s = base.clone();
+    s.flows.get_mut("xian_west").unwrap().trains_per_year = f64::NAN;
+    assert!(invalid(s).starts_with("flows.xian_west.trains_per_year: found NaN"));
+
+    let mut s = base.clone();
+    s.ports
+        .get_mut("khorgos_altynkol")
+        .unwrap()
+        .eastbound
+        .inspection = silkrail::corridor::DistSpec::Lognormal {
+        mean_hours: 8.0,
+        sd_hours: -1.0,
+    };
+    assert!(
+        invalid(s).starts_with("ports.khorgos_altynkol.eastbound.inspection: found sd_hours = -1")
+    );
+
+    // A section whose gauge does not match the port side it joins.
+    let mut s = base.clone();
+    s.sections.get_mut("dostyk_moyinty").unwrap().gauge_mm = 1435;
+    let msg = invalid(s);
+    assert!(
+        msg.starts_with("sections.dostyk_moyinty.gauge_mm: found 1435"),
+        "{msg}"
+    );
+
+    // A route through a place that cannot be reached with matching gauges.
+    let mut s = base.clone();
+    s.flows.get_mut("xian_west").unwrap().via = vec![vec!["moyinty".into(), "jinghe".into()]];
+    s.flows.get_mut("xian_west").unwrap().shares = vec![1.0];
+    let msg = invalid(s);
+    assert!(
+        msg.starts_with("flows.xian_west.via[0]: found xian → moyinty → jinghe"),
+        "{msg}"
+    );
+
+    // An unknown node.
+    let mut s = base.clone();
+    s.sections.get_mut("warsaw_lodz").unwrap().to = "lodzz".into();
+    assert!(invalid(s).starts_with("sections.warsaw_lodz.to: found 'lodzz'"));
+
+    // Shares that do not sum to one.
+    let mut s = base.clone();
+    s.flows.get_mut("xian_west").unwrap().shares = vec![0.6, 0.6];
+    assert!(invalid(s).starts_with("flows.xian_west.shares: found shares summing to 1.2"));
+
+    // A disconnected destination.
+    let mut s = base.clone();
+    s.sections.remove("warsaw_hamburg");
+    let msg = invalid(s);
+    assert!(msg.contains("→ hamburg"), "{msg}");
+}
