@@ -67,12 +67,19 @@ pub enum ScenarioError {
         message: String,
     },
     /// A value is well-formed but not acceptable.
-    #[error("{file}: {field}")]
+    #[error("{file}{}: {}{field}", location(*.line, *.column), in_variant(.variant.as_deref()))]
     Invalid {
         /// The file, or `<built in code>`.
         file: String,
-        /// The field, the value and what was expected.
-        field: InvalidField,
+        /// 1-based line of the value, where known.
+        line: Option<usize>,
+        /// 1-based column of the value, where known.
+        column: Option<usize>,
+        /// The variant whose overlay produced the value, if any.
+        variant: Option<String>,
+        /// The field, the value and what was expected (boxed: errors stay
+        /// small on the happy path).
+        field: Box<InvalidField>,
     },
     /// A named variant does not exist.
     #[error("{file}: no variant named '{name}' (the scenario has: {available})")]
@@ -84,6 +91,10 @@ pub enum ScenarioError {
         /// The names that exist, comma-separated.
         available: String,
     },
+}
+
+fn in_variant(variant: Option<&str>) -> String {
+    variant.map_or(String::new(), |v| format!("in variant '{v}': "))
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {

@@ -5,5 +5,5 @@ mod output;
 pub mod svg;
 mod table;
 
-pub use output::{Manifest, OutputDir, Study, Sweep, SweepSeries, fnv1a_hex};
-pub use table::{Table, port_table};
+pub use output::{Manifest, OutputDir, Study, Sweep, SweepSeries, default_rows, fnv1a_hex};
+pub use table::{Table, network_summary, port_table};

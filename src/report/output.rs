@@ -7,13 +7,13 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::table::Table;
 use crate::montecarlo::{Difference, Interval, SweepPoint, VariantResult, compare};
 
 /// What produced a set of results: enough to reproduce them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// silkrail's version.
     pub crate_version: String,
@@ -38,7 +38,7 @@ pub struct Manifest {
     /// Confidence level of every interval.
     pub confidence_level: f64,
     /// Which shard of how many, when the results are partial.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
 }
 
@@ -311,4 +311,40 @@ impl OutputDir {
     pub fn files(&self) -> &[PathBuf] {
         &self.written
     }
+}
+
+/// The metrics a table shows by default: every port group, then per port
+/// side the throughput, wait before service, total waiting, dwell and track
+/// utilisation, then the network measures.
+pub fn default_rows(study: &Study) -> Vec<String> {
+    let mut names: Vec<String> = study
+        .variants
+        .iter()
+        .flat_map(|(_, v)| v.metric_names())
+        .collect();
+    names.sort();
+    names.dedup();
+    let port_measures = [
+        "trains_per_day",
+        "wait_mean_h",
+        "delay_mean_h",
+        "dwell_mean_h",
+        "track_utilisation",
+    ];
+    let mut rows: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("group."))
+        .cloned()
+        .collect();
+    rows.extend(
+        names
+            .iter()
+            .filter(|n| {
+                n.starts_with("port.")
+                    && port_measures.iter().any(|m| n.ends_with(&format!(".{m}")))
+            })
+            .cloned(),
+    );
+    rows.extend(names.iter().filter(|n| n.starts_with("network.")).cloned());
+    rows
 }

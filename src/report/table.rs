@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::corridor::{Direction, ReplicationReport, ms_to_hours};
+use crate::corridor::{Direction, GaugeChange, PlaceKind, ReplicationReport, ms_to_hours};
+use crate::scenario::Scenario;
 
 /// A plain-text table with a header row; columns after the first are
 /// right-aligned.
@@ -143,5 +144,124 @@ pub fn port_table(r: &ReplicationReport) -> String {
         100.0 * n.delayed_consignments as f64 / (n.delivered_consignments.max(1)) as f64,
         n.backlog_trains,
     );
+    out
+}
+
+/// A summary of a scenario's network for people: places, ports with their
+/// capacity and the load routed to them, flows and their routes.
+pub fn network_summary(s: &Scenario) -> String {
+    let net = &s.network;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", s.spec.name, s.source);
+    let hubs = net
+        .places
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Hub)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} places ({hubs} hubs), {} border ports, {} line sections, {} flows, {} routes",
+        net.places.len(),
+        net.ports.len(),
+        net.sections.len(),
+        net.flows.len(),
+        net.routes.len()
+    );
+    let _ = writeln!(
+        out,
+        "demand: {:.1} trains/day westbound, {:.1} eastbound; {:.0} days measured after {:.0} days of warm-up, {} replications, seed {}\n",
+        net.trains_per_day(Direction::Westbound),
+        net.trains_per_day(Direction::Eastbound),
+        s.experiment.horizon.as_days_f64(),
+        s.experiment.warmup.as_days_f64(),
+        s.experiment.replications,
+        s.experiment.seed
+    );
+    // Offered load per port side under each flow's shares (equal shares
+    // where routing follows live delays).
+    let mut load = vec![[0.0_f64; 2]; net.ports.len()];
+    for f in &net.flows {
+        for d in &f.destinations {
+            for (k, r) in d.routes.iter().enumerate() {
+                let share = f.shares.get(k).copied().unwrap_or(0.0);
+                for p in &net.routes[r.index()].places {
+                    if let PlaceKind::Port(pid) = net.places[p.index()].kind {
+                        load[pid.index()][f.direction.index()] +=
+                            f.trains_per_day * d.share * share;
+                    }
+                }
+            }
+        }
+    }
+    let mut t = Table::new([
+        "port",
+        "dir",
+        "change",
+        "tracks",
+        "cranes",
+        "cap/day",
+        "offered/day",
+        "of cap",
+        "processing h",
+    ]);
+    for (i, p) in net.ports.iter().enumerate() {
+        for dir in Direction::BOTH {
+            let side = &p.sides[dir.index()];
+            let offered = load[i][dir.index()];
+            t.row([
+                p.name.clone(),
+                dir.name()[..4].to_string(),
+                match p.change {
+                    GaugeChange::Transshipment => "cranes".to_string(),
+                    GaugeChange::BogieExchange => "bogies".to_string(),
+                    GaugeChange::None => "none".to_string(),
+                },
+                side.tracks.to_string(),
+                side.cranes.to_string(),
+                side.handover_cap_per_day
+                    .map_or("—".into(), |c| c.to_string()),
+                format!("{offered:.1}"),
+                side.handover_cap_per_day.map_or("—".into(), |c| {
+                    format!("{:.0} %", 100.0 * offered / f64::from(c))
+                }),
+                format!("{:.1}", p.mean_processing_hours(dir)),
+            ]);
+        }
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+    let mut f = Table::new([
+        "flow",
+        "origin",
+        "dir",
+        "trains/day",
+        "destinations",
+        "routes to the first destination",
+    ]);
+    for flow in &net.flows {
+        let vias: Vec<String> = flow.destinations[0]
+            .routes
+            .iter()
+            .zip(&flow.shares)
+            .map(|(r, sh)| {
+                let ports: Vec<&str> = net.routes[r.index()]
+                    .places
+                    .iter()
+                    .filter(|p| matches!(net.places[p.index()].kind, PlaceKind::Port(_)))
+                    .map(|p| net.places[p.index()].id.as_str())
+                    .collect();
+                format!("{} ({:.0} %)", ports.join(" + "), 100.0 * sh)
+            })
+            .collect();
+        f.row([
+            flow.id.clone(),
+            net.places[flow.origin.index()].id.clone(),
+            flow.direction.name()[..4].to_string(),
+            format!("{:.2}", flow.trains_per_day),
+            flow.destinations.len().to_string(),
+            vias.join(", "),
+        ]);
+    }
+    out.push_str(&f.render());
     out
 }

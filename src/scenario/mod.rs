@@ -12,6 +12,7 @@
 pub mod spec;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::corridor::Network;
 use crate::error::{InvalidField, ScenarioError};
@@ -56,6 +57,8 @@ pub struct Scenario {
     pub experiment: Experiment,
     /// The variant applied, if any.
     pub variant: Option<String>,
+    /// The TOML text it was read from, to point errors at lines.
+    text: Option<Arc<str>>,
 }
 
 fn days(path: &str, v: f64, allow_zero: bool) -> Result<SimDuration, InvalidField> {
@@ -113,6 +116,97 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Line and column of the value at `path` (`a.b[2].c`) in TOML `text`,
+/// and whether the whole path was found (otherwise the position is that of
+/// the deepest part found).
+fn locate(text: &str, path: &str) -> Option<((usize, usize), bool)> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).ok()?;
+    let mut table: &DeTable<'_> = root.get_ref();
+    let mut span = None;
+    let mut value: Option<&DeValue<'_>> = None;
+    let mut found_all = true;
+    for segment in path.split('.') {
+        let (key, indices) = match segment.find('[') {
+            Some(i) => (&segment[..i], &segment[i..]),
+            None => (segment, ""),
+        };
+        if let Some(v) = value {
+            match v {
+                DeValue::Table(t) => table = t,
+                _ => {
+                    found_all = false;
+                    break;
+                }
+            }
+        }
+        let Some(found) = table.get(key) else {
+            found_all = false;
+            break;
+        };
+        span = Some(found.span());
+        value = Some(found.get_ref());
+        for idx in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let (Ok(i), Some(DeValue::Array(a))) = (idx.parse::<usize>(), value) else {
+                found_all = false;
+                break;
+            };
+            let items: &[toml::Spanned<DeValue<'_>>] = std::borrow::Borrow::borrow(a);
+            let Some(item) = items.get(i) else {
+                found_all = false;
+                break;
+            };
+            span = Some(item.span());
+            value = Some(item.get_ref());
+        }
+    }
+    span.map(|s| (line_col(text, s.start), found_all))
+}
+
+/// The path of the deepest key or value in TOML `text` whose span holds
+/// byte `offset` (`ports.x.westbound.tracks`, `flows.f.shares[1]`).
+fn path_at(text: &str, offset: usize) -> Option<String> {
+    use std::ops::Range;
+    use toml::de::{DeTable, DeValue};
+    // Tables opened by a `[header]` span only their header, so every key and
+    // value is listed with its full path, and the deepest one that holds the
+    // offset wins.
+    fn flatten(v: &DeValue<'_>, prefix: &str, out: &mut Vec<(Range<usize>, String)>) {
+        match v {
+            DeValue::Table(t) => {
+                for (k, val) in t.iter() {
+                    let path = if prefix.is_empty() {
+                        k.get_ref().to_string()
+                    } else {
+                        format!("{prefix}.{}", k.get_ref())
+                    };
+                    out.push((k.span(), path.clone()));
+                    out.push((val.span(), path.clone()));
+                    flatten(val.get_ref(), &path, out);
+                }
+            }
+            DeValue::Array(a) => {
+                let items: &[toml::Spanned<DeValue<'_>>] = std::borrow::Borrow::borrow(a);
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("{prefix}[{i}]");
+                    out.push((item.span(), path.clone()));
+                    flatten(item.get_ref(), &path, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (root, _) = DeTable::parse_recoverable(text);
+    let mut entries = Vec::new();
+    flatten(&DeValue::Table(root.into_inner()), "", &mut entries);
+    let depth = |p: &str| p.matches(['.', '[']).count();
+    entries
+        .into_iter()
+        .filter(|(r, _)| r.contains(&offset))
+        .max_by(|(ra, a), (rb, b)| depth(a).cmp(&depth(b)).then(rb.len().cmp(&ra.len())))
+        .map(|(_, p)| p)
+}
+
 /// Lays `over` onto `base`: tables merge key by key, other values replace.
 fn overlay(base: &mut toml::Table, over: &toml::Table) {
     for (k, v) in over {
@@ -153,10 +247,39 @@ impl Scenario {
         Scenario::validate(spec, IN_CODE)
     }
 
-    fn validate(spec: ScenarioSpec, source: &str) -> Result<Scenario, ScenarioError> {
-        let invalid = |field| ScenarioError::Invalid {
-            file: source.to_string(),
-            field,
+    /// Validates `spec`; `text` (TOML) and `prefixes` locate a bad field's
+    /// line: the field's path is looked up under each prefix in turn.
+    fn validate_located(
+        spec: ScenarioSpec,
+        source: &str,
+        text: Option<Arc<str>>,
+        prefixes: &[&str],
+        variant: Option<&str>,
+    ) -> Result<Scenario, ScenarioError> {
+        let invalid = |field: InvalidField| {
+            // The first prefix under which the whole path exists; failing
+            // that, the deepest part found under the last prefix.
+            let (line, column) = text
+                .as_deref()
+                .and_then(|t| {
+                    let found: Vec<_> = prefixes
+                        .iter()
+                        .filter_map(|p| locate(t, &format!("{p}{}", field.path)))
+                        .collect();
+                    found
+                        .iter()
+                        .find(|(_, full)| *full)
+                        .or(found.last())
+                        .map(|&(at, _)| at)
+                })
+                .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+            ScenarioError::Invalid {
+                file: source.to_string(),
+                line,
+                column,
+                variant: variant.map(str::to_string),
+                field: Box::new(field),
+            }
         };
         let network = Network::from_spec(&spec).map_err(invalid)?;
         let experiment = Experiment::from_spec(&spec.experiment).map_err(invalid)?;
@@ -166,7 +289,12 @@ impl Scenario {
             network,
             experiment,
             variant: None,
+            text,
         })
+    }
+
+    fn validate(spec: ScenarioSpec, source: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::validate_located(spec, source, None, &[""], None)
     }
 
     /// Parses and validates TOML; `file` names the source in errors.
@@ -178,21 +306,31 @@ impl Scenario {
     /// [`ScenarioError::Invalid`] for bad values.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let spec: ScenarioSpec = toml::from_str(text).map_err(|e| {
-            let (line, column) = match e.span() {
+            // A syntax error has no field path: only well-formed TOML has one.
+            let well_formed = toml::de::DeTable::parse(text).is_ok();
+            let (line, column, path) = match e.span() {
                 Some(span) => {
                     let (l, c) = line_col(text, span.start);
-                    (Some(l), Some(c))
+                    (
+                        Some(l),
+                        Some(c),
+                        well_formed.then(|| path_at(text, span.start)).flatten(),
+                    )
                 }
-                None => (None, None),
+                None => (None, None, None),
             };
+            let message = e.message().trim();
             ScenarioError::Parse {
                 file: file.to_string(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message: match path {
+                    Some(p) if !p.is_empty() => format!("{p}: {message}"),
+                    _ => message.to_string(),
+                },
             }
         })?;
-        Scenario::validate(spec, file)
+        Scenario::validate_located(spec, file, Some(text.into()), &[""], None)
     }
 
     /// Parses and validates JSON; `file` names the source in errors.
@@ -241,7 +379,13 @@ impl Scenario {
     pub fn with_demand_multiplier(&self, factor: f64) -> Result<Scenario, ScenarioError> {
         let mut spec = self.spec.clone();
         spec.demand.multiplier *= factor;
-        let mut s = Scenario::validate(spec, &self.source)?;
+        let mut s = Scenario::validate_located(
+            spec,
+            &self.source,
+            self.text.clone(),
+            &[""],
+            self.variant.as_deref(),
+        )?;
         s.variant.clone_from(&self.variant);
         Ok(s)
     }
@@ -285,7 +429,14 @@ impl Scenario {
                     column: None,
                     message: e.message().trim().to_string(),
                 })?;
-        let mut s = Scenario::validate(spec, &label)?;
+        let prefix = format!("variants.{name}.");
+        let mut s = Scenario::validate_located(
+            spec,
+            &self.source,
+            self.text.clone(),
+            &[&prefix, ""],
+            Some(name),
+        )?;
         s.variant = Some(name.to_string());
         Ok(s)
     }

@@ -1,0 +1,228 @@
+//! The `silkrail` command line, run as a user would: bundled scenarios
+//! validate, bad input exits non-zero with no output left behind, shards
+//! merge into exactly the unsharded result, the M/M/c file reproduces
+//! Erlang C, and the exported built-in scenario round-trips.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use silkrail::queueing::erlang_c;
+
+fn silkrail(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_silkrail"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A fresh scratch directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn every_bundled_scenario_validates() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("examples/scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        let out = silkrail(&["validate", path.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(": valid"));
+        n += 1;
+    }
+    assert!(n >= 3);
+    assert!(silkrail(&["validate", "builtin"]).status.success());
+}
+
+#[test]
+fn bad_input_exits_non_zero_and_leaves_nothing_behind() {
+    let dir = scratch("bad_input");
+    let out_dir = dir.join("out");
+    let out = silkrail(&[
+        "run",
+        "tests/bad_scenarios/zero_tracks.toml",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("zero_tracks.toml:34:10: ports.port.westbound.tracks: found 0"),
+        "{err}"
+    );
+    assert!(!out_dir.exists(), "no output directory for a failed run");
+
+    for args in [
+        vec!["run", "no/such/file.toml"],
+        vec!["compare", "builtin", "--variant", "nope"],
+        vec!["run", "builtin", "--shard", "3/3"],
+        vec!["run", "builtin", "--demand", "-1"],
+        vec!["sweep", "builtin", "--multipliers", "2:1:0.1"],
+    ] {
+        let out = silkrail(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn shards_merge_into_exactly_the_unsharded_result() {
+    let dir = scratch("shards");
+    let common = [
+        "compare",
+        "builtin",
+        "--variant",
+        "baktu",
+        "--replications",
+        "5",
+        "--threads",
+        "1",
+    ];
+    let whole = dir.join("whole");
+    let mut args = common.to_vec();
+    args.extend(["--out", whole.to_str().unwrap(), "--format", "json"]);
+    assert!(silkrail(&args).status.success());
+    for n in [2u64, 3, 5] {
+        // The shards run as separate processes at the same time, as on a
+        // cluster.
+        let parts: Vec<PathBuf> = (0..n).map(|i| dir.join(format!("n{n}_part{i}"))).collect();
+        let children: Vec<_> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let shard = format!("{i}/{n}");
+                let mut a = common.to_vec();
+                a.extend(["--shard", &shard, "--out", p.to_str().unwrap()]);
+                Command::new(env!("CARGO_BIN_EXE_silkrail"))
+                    .args(&a)
+                    .output()
+            })
+            .collect();
+        for c in children {
+            let c = c.unwrap();
+            assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+        }
+        let merged = dir.join(format!("merged{n}"));
+        let mut margs = vec!["merge"];
+        // Parts in reverse order: order must not matter.
+        let part_strs: Vec<String> = parts
+            .iter()
+            .rev()
+            .map(|p| p.display().to_string())
+            .collect();
+        margs.extend(part_strs.iter().map(String::as_str));
+        margs.extend(["--out", merged.to_str().unwrap(), "--format", "json"]);
+        let out = silkrail(&margs);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for f in [
+            "summary.json",
+            "replications.csv",
+            "delay_alashankou_dostyk.svg",
+        ] {
+            assert_eq!(
+                read(&whole.join(f)),
+                read(&merged.join(f)),
+                "{n} shards: {f}"
+            );
+        }
+    }
+    // A missing shard is an error, not a smaller result.
+    let out = silkrail(&[
+        "merge",
+        dir.join("n3_part0").to_str().unwrap(),
+        dir.join("n3_part1").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replications missing"));
+}
+
+/// Significance level of the Erlang C check (fixed seed).
+const ALPHA: f64 = 0.001;
+
+#[test]
+fn the_mmc_file_reproduces_erlang_c_through_the_command_line() {
+    let dir = scratch("mmc");
+    let level = format!("{}", 1.0 - ALPHA);
+    let out = silkrail(&[
+        "run",
+        "examples/scenarios/mmc_port.toml",
+        "--level",
+        &level,
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let truth = erlang_c(3, 2.4, 1.0).unwrap();
+    for (metric, exact) in [
+        ("port.port.westbound.wait_mean_h", truth.wq),
+        ("port.port.westbound.track_utilisation", truth.utilisation),
+    ] {
+        let m = &json["variants"]["base"][metric];
+        let (mean, hw) = (
+            m["mean"].as_f64().unwrap(),
+            m["half_width"].as_f64().unwrap(),
+        );
+        assert!(
+            (mean - exact).abs() <= hw,
+            "{metric}: {mean} ± {hw} excludes Erlang C {exact}"
+        );
+    }
+}
+
+#[test]
+fn exported_builtin_round_trips_and_json_equals_toml() {
+    let dir = scratch("roundtrip");
+    let file = dir.join("reference.toml");
+    assert!(
+        silkrail(&["export-builtin", "--out", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let run = |scenario: &str, out: &str| {
+        let o = dir.join(out);
+        let r = silkrail(&[
+            "run",
+            scenario,
+            "--replications",
+            "3",
+            "--out",
+            o.to_str().unwrap(),
+            "--no-charts",
+        ]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let mut summary: serde_json::Value =
+            serde_json::from_str(&read(&o.join("summary.json"))).unwrap();
+        summary["manifest"]["source"] = serde_json::Value::Null;
+        (summary, read(&o.join("replications.csv")))
+    };
+    assert_eq!(run("builtin", "a"), run(file.to_str().unwrap(), "b"));
+    assert_eq!(
+        run("examples/scenarios/mmc_port.toml", "c"),
+        run("examples/scenarios/mmc_port.json", "d")
+    );
+}
