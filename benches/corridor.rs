@@ -47,7 +47,7 @@ fn bench_threads(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(REPS));
     for threads in [1usize, 2] {
-        let mut runner = Runner::new(base.experiment);
+        let mut runner = Runner::new(&base.experiment);
         runner.threads = Some(threads);
         g.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| black_box(runner.run(&base.network, REPS).expect("pool starts")))

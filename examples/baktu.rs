@@ -11,6 +11,8 @@
 //! cargo run --release --example baktu -- --help
 //! ```
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -172,6 +174,7 @@ fn main() -> ExitCode {
         seed: args.seed.unwrap_or(base.experiment.seed),
         variants: vec![("without Baktu".into(), base), ("with Baktu".into(), baktu)],
         replications: args.replications,
+        stopping: None,
         threads: args.threads,
         level: 0.95,
         demand_multiplier: args.demand,
@@ -192,7 +195,9 @@ fn main() -> ExitCode {
     let secs = start.elapsed().as_secs_f64();
 
     let m = &study.manifest;
-    println!(
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
         "{} — {} replications per variant, seed {}, {} threads, demand × {}, {:.0} days after a {:.0}-day warm-up",
         m.scenario,
         m.replications,
@@ -202,7 +207,8 @@ fn main() -> ExitCode {
         m.horizon_days,
         m.warmup_days
     );
-    println!(
+    let _ = writeln!(
+        text,
         "Means with 95 % intervals; paired differences on common random numbers (with − without).\n"
     );
     let mut rows: Vec<String> = vec![
@@ -229,9 +235,10 @@ fn main() -> ExitCode {
         "network.delayed_share".into(),
         "network.backlog_trains".into(),
     ]);
-    print!("{}", study.comparison_table(&rows));
+    text.push_str(&study.comparison_table(&rows));
     if let Some(sweep) = &study.sweep {
-        println!(
+        let _ = writeln!(
+            text,
             "\nDemand sweep of {} ({} replications per point); saturated at {} h:",
             sweep.metric, sweep.replications, sweep.threshold
         );
@@ -241,11 +248,11 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|p| format!("{:.1}×: {:.1}", p.multiplier, p.value.mean))
                 .collect();
-            println!("  {:<14} {}", s.variant, curve.join("  "));
-            match s.saturation {
-                Some(x) => println!("  {:<14} saturates at {x:.2}× today's demand", ""),
-                None => println!("  {:<14} does not saturate in the range swept", ""),
-            }
+            let _ = writeln!(text, "  {:<14} {}", s.variant, curve.join("  "));
+            let _ = match s.saturation {
+                Some(x) => writeln!(text, "  {:<14} saturates at {x:.2}× today's demand", ""),
+                None => writeln!(text, "  {:<14} does not saturate in the range swept", ""),
+            };
         }
     }
     let not_conserved = study
@@ -261,7 +268,8 @@ fn main() -> ExitCode {
     let svgs = charts::study_charts(&study);
     match write_study(&study, &args.out, &svgs) {
         Ok(files) => {
-            println!(
+            let _ = writeln!(
+                text,
                 "\nWrote {} files to {}/ in {secs:.1} s of simulation.",
                 files.len(),
                 args.out.display()
@@ -272,5 +280,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // A closed pipe (`| head`) is not an error.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS
 }

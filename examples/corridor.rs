@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let e = base.experiment;
+    let e = &base.experiment;
     let settings = RunSettings {
         seed: seed.unwrap_or(e.seed),
         replication: 0,

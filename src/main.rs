@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use silkrail::montecarlo::VariantResult;
+use silkrail::montecarlo::{StoppingRule, VariantResult};
 use silkrail::report::{Manifest, OutputDir, Study, charts, default_rows};
 use silkrail::scenario::{BUILTIN_TOML, Scenario};
 use silkrail::study::{Progress, StudyPlan, SweepPlan, write_study};
@@ -53,15 +53,18 @@ enum Command {
         /// A variant to sweep besides the base (repeat for several).
         #[arg(long = "variant")]
         variants: Vec<String>,
-        /// Multipliers as FROM:TO:STEP.
-        #[arg(long, default_value = "0.8:2.0:0.1")]
-        multipliers: String,
-        /// The congestion measure (a metric name).
-        #[arg(long, default_value = "group.cn_kz.delay_mean_h")]
-        metric: String,
-        /// The value of the measure that counts as saturated.
-        #[arg(long, default_value_t = 12.0)]
-        threshold: f64,
+        /// Multipliers as FROM:TO:STEP (default: the scenario's
+        /// `[experiment.sweep]`, else 0.8:2.0:0.1).
+        #[arg(long)]
+        multipliers: Option<String>,
+        /// The congestion measure, a metric name (default: the scenario's,
+        /// else group.cn_kz.delay_mean_h).
+        #[arg(long)]
+        metric: Option<String>,
+        /// The value of the measure that counts as saturated (default: the
+        /// scenario's, else 12).
+        #[arg(long)]
+        threshold: Option<f64>,
         #[command(flatten)]
         common: Common,
     },
@@ -210,8 +213,15 @@ fn plan(
     c: &Common,
 ) -> Result<StudyPlan, Failure> {
     check_common(c)?;
+    // The scenario's stopping rule applies unless a number of replications
+    // or a shard is asked for.
+    let stopping = match (&scenario.experiment.stopping, c.replications, &c.shard) {
+        (Some(rule), None, None) => Some(StoppingRule::from_spec(rule)),
+        _ => None,
+    };
     Ok(StudyPlan {
         variants: variants.to_vec(),
+        stopping,
         replications: c.replications.unwrap_or(scenario.experiment.replications),
         seed: c.seed.unwrap_or(scenario.experiment.seed),
         threads: c.threads,
@@ -481,19 +491,36 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     "--shard: a sweep cannot be sharded; shard `run` or `compare` instead",
                 ));
             }
-            if !(threshold.is_finite()) {
+            let base = load(&scenario)?;
+            let from_file = base.experiment.sweep.clone();
+            let threshold = threshold
+                .or(from_file.as_ref().map(|s| s.threshold))
+                .unwrap_or(12.0);
+            if !threshold.is_finite() {
                 return Err(bad_input(format!(
                     "--threshold {threshold}: expected a finite number"
                 )));
             }
-            let base = load(&scenario)?;
+            let multipliers = match (&multipliers, &from_file) {
+                (Some(m), _) => parse_multipliers(m)?,
+                (None, Some(f)) => f.multipliers.clone(),
+                (None, None) => parse_multipliers("0.8:2.0:0.1")?,
+            };
+            let metric = metric
+                .or(from_file.as_ref().map(|s| s.metric.clone()))
+                .unwrap_or_else(|| "group.cn_kz.delay_mean_h".into());
             let all = variants_of(&base, &variants)?;
             let mut plan = plan(&base, &all, &common)?;
+            plan.stopping = None;
+            let replications = common
+                .replications
+                .or(from_file.as_ref().map(|s| s.replications))
+                .unwrap_or(plan.replications);
             plan.sweep = Some(SweepPlan {
-                multipliers: parse_multipliers(&multipliers)?,
+                multipliers,
                 metric,
                 threshold,
-                replications: plan.replications,
+                replications,
             });
             // The sweep is the result: no separate run at the base demand.
             plan.replications = 0;

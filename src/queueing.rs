@@ -40,7 +40,7 @@ pub enum StationEvent {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StationStats {
     /// Waiting time before service of customers who arrived after the
-    /// warm-up [h].
+    /// warm-up \[h\].
     pub wait_hours: OnlineStats,
     /// Customers waiting (not in service), time-weighted.
     pub queue_len: TimeWeighted,
@@ -48,7 +48,7 @@ pub struct StationStats {
     pub busy: TimeWeighted,
     /// Customers in the system, time-weighted.
     pub in_system: TimeWeighted,
-    /// Sum of completed customers' sojourn times since the warm-up [ms].
+    /// Sum of completed customers' sojourn times since the warm-up \[ms\].
     pub sojourn_ms: u128,
     /// Arrivals since the warm-up.
     pub arrivals: u64,
@@ -235,7 +235,7 @@ impl<A: Distribution<f64>, S: Distribution<f64>> Model for Station<A, S> {
 pub struct SteadyState {
     /// Probability that an arriving customer waits.
     pub p_wait: f64,
-    /// Mean wait in queue, Wq [h].
+    /// Mean wait in queue, Wq \[h\].
     pub wq: f64,
     /// Mean number waiting, Lq.
     pub lq: f64,
@@ -244,7 +244,7 @@ pub struct SteadyState {
 }
 
 /// Erlang C: the M/M/c queue with arrival rate `lambda` and service rate
-/// `mu` per server [1/h]. `None` unless `c ≥ 1`, both rates are positive
+/// `mu` per server \[1/h\]. `None` unless `c ≥ 1`, both rates are positive
 /// and finite, and the queue is stable (ρ < 1).
 ///
 /// # Examples
@@ -280,8 +280,8 @@ pub fn erlang_c(c: u32, lambda: f64, mu: f64) -> Option<SteadyState> {
     })
 }
 
-/// Pollaczek–Khinchine: the M/G/1 queue with arrival rate `lambda` [1/h]
-/// and service time of mean `mean_service` [h] and squared coefficient of
+/// Pollaczek–Khinchine: the M/G/1 queue with arrival rate `lambda` \[1/h\]
+/// and service time of mean `mean_service` \[h\] and squared coefficient of
 /// variation `scv` (0 for deterministic, 1 for exponential). `None` unless
 /// the inputs are finite, positive (`scv` ≥ 0) and ρ < 1.
 ///

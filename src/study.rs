@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::montecarlo::{
-    Interval, Runner, SweepPoint, VariantResult, saturation_point, shard_indices,
+    Interval, Runner, StoppingRule, SweepPoint, VariantResult, run_until_precise, saturation_point,
+    shard_indices,
 };
 use crate::report::{Manifest, OutputDir, Study, Sweep, SweepSeries, fnv1a_hex};
 use crate::scenario::Scenario;
@@ -31,8 +32,11 @@ pub struct SweepPlan {
 pub struct StudyPlan {
     /// Variant names and scenarios; the first is the baseline.
     pub variants: Vec<(String, Scenario)>,
-    /// Replications per variant.
+    /// Replications per variant (the ceiling when `stopping` is set).
     pub replications: u64,
+    /// Add replications until this rule is met instead of running a fixed
+    /// number (not with `shard`).
+    pub stopping: Option<StoppingRule>,
     /// Master seed.
     pub seed: u64,
     /// Worker threads (`None`: one per core).
@@ -107,7 +111,10 @@ fn scenario_hash(variants: &[(String, Scenario)]) -> String {
 impl StudyPlan {
     /// Units of work (replications) the plan will run.
     pub fn work(&self) -> u64 {
-        let main = self.indices().len() as u64 * self.variants.len() as u64;
+        let main = match &self.stopping {
+            Some(rule) => rule.max,
+            None => self.indices().len() as u64,
+        } * self.variants.len() as u64;
         let sweep = self.sweep.as_ref().map_or(0, |s| {
             s.multipliers.len() as u64 * s.replications * self.variants.len() as u64
         });
@@ -124,8 +131,8 @@ impl StudyPlan {
     fn runner(&self, s: &Scenario) -> Runner {
         Runner {
             seed: self.seed,
-            experiment: s.experiment,
             threads: self.threads,
+            ..Runner::new(&s.experiment)
         }
     }
 
@@ -138,7 +145,32 @@ impl StudyPlan {
     pub fn run(&self, progress: &Progress) -> Result<Study, String> {
         let indices = self.indices();
         let mut variants = Vec::new();
-        for (name, s) in &self.variants {
+        let mut replications = self.replications;
+        if let Some(rule) = &self.stopping {
+            if self.shard.is_some() {
+                return Err("a stopping rule decides the number of replications as it goes, so it cannot be split into shards: give a fixed number".into());
+            }
+            let mut scaled = Vec::new();
+            for (_, s) in &self.variants {
+                scaled.push(
+                    s.with_demand_multiplier(self.demand_multiplier)
+                        .map_err(|e| e.to_string())?,
+                );
+            }
+            let networks: Vec<_> = scaled.iter().map(|s| &s.network).collect();
+            let last = std::cell::Cell::new(0u64);
+            let results = run_until_precise(&self.runner(&scaled[0]), &networks, rule, &|n| {
+                progress.advance((n - last.replace(n)) * networks.len() as u64);
+            })?;
+            replications = results.first().map_or(0, |r| r.records.len() as u64);
+            variants = self
+                .variants
+                .iter()
+                .map(|(n, _)| n.clone())
+                .zip(results)
+                .collect();
+        }
+        for (name, s) in self.variants.iter().filter(|_| self.stopping.is_none()) {
             let scaled = s
                 .with_demand_multiplier(self.demand_multiplier)
                 .map_err(|e| e.to_string())?;
@@ -161,7 +193,7 @@ impl StudyPlan {
             source: first.source.clone(),
             scenario_hash: scenario_hash(&self.variants),
             seed: self.seed,
-            replications: self.replications,
+            replications,
             threads: self.threads.unwrap_or_else(rayon::current_num_threads),
             demand_multiplier: self.demand_multiplier,
             horizon_days: first.experiment.horizon.as_days_f64(),

@@ -75,19 +75,19 @@ pub enum TimeError {
     /// The value was NaN or infinite.
     #[error("duration of {hours} h is not a finite number")]
     NotFinite {
-        /// The rejected value [h].
+        /// The rejected value \[h\].
         hours: f64,
     },
     /// The value was negative.
     #[error("duration of {hours} h is negative")]
     Negative {
-        /// The rejected value [h].
+        /// The rejected value \[h\].
         hours: f64,
     },
     /// The value exceeds [`MAX_SAMPLED_HOURS`].
     #[error("duration of {hours} h exceeds the largest accepted span of {MAX_SAMPLED_HOURS} h")]
     TooLarge {
-        /// The rejected value [h].
+        /// The rejected value \[h\].
         hours: f64,
     },
 }

@@ -226,3 +226,58 @@ fn exported_builtin_round_trips_and_json_equals_toml() {
         run("examples/scenarios/mmc_port.json", "d")
     );
 }
+
+#[test]
+fn stopping_rule_and_sweep_come_from_the_file() {
+    let dir = scratch("from_file");
+    let text = format!(
+        "{}\n[experiment.stopping]\nmetric = \"port.port.westbound.wait_mean_h\"\n\
+         relative_half_width = 0.05\nmin_replications = 4\nmax_replications = 40\nbatch = 4\n\n\
+         [experiment.sweep]\nmultipliers = [0.5, 0.9]\nmetric = \"port.port.westbound.wait_mean_h\"\n\
+         threshold = 1.0\nreplications = 3\n",
+        read(Path::new("examples/scenarios/mmc_port.toml"))
+    );
+    let file = dir.join("mmc_rules.toml");
+    std::fs::write(&file, text).unwrap();
+
+    let out = silkrail(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        dir.join("run").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let n = json["manifest"]["replications"].as_u64().unwrap();
+    assert!((4..=40).contains(&n) && n.is_multiple_of(4), "{n} replications");
+    let m = &json["variants"]["base"]["port.port.westbound.wait_mean_h"];
+    let precise = m["half_width"].as_f64().unwrap() <= 0.05 * m["mean"].as_f64().unwrap();
+    assert!(precise || n == 40);
+
+    let out = silkrail(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        dir.join("sweep").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = json["sweep"]["series"][0]["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(json["sweep"]["replications"].as_u64(), Some(3));
+    // At 0.9 × 2.4 trains/h (ρ = 0.72) Erlang C gives Wq = 0.62 h, well
+    // below the 1 h threshold: no saturation point in this range.
+    assert!(json["sweep"]["series"][0]["saturation"].is_null());
+}

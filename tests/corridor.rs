@@ -86,7 +86,7 @@ const ALPHA: f64 = 0.001;
 fn one_port_reproduces_erlang_c() {
     let s = Scenario::from_toml_str(MMC_PORT, "mmc_port.toml").unwrap();
     let truth = erlang_c(3, 2.4, 1.0).unwrap();
-    let result = Runner::new(s.experiment).run(&s.network, 20).unwrap();
+    let result = Runner::new(&s.experiment).run(&s.network, 20).unwrap();
     for (metric, exact) in [
         ("port.port.westbound.wait_mean_h", truth.wq),
         ("port.port.westbound.track_utilisation", truth.utilisation),
@@ -129,9 +129,10 @@ fn closures_and_caps_increase_waits() {
         .handover_cap_trains_per_day = Some(16);
     let capped = Scenario::from_spec(spec).unwrap();
 
-    let mut e = base.experiment;
-    e.horizon = SimDuration::from_days(120);
-    let runner = Runner::new(e);
+    let runner = Runner {
+        horizon: SimDuration::from_days(120),
+        ..Runner::new(&base.experiment)
+    };
     let reference = runner.run(&base.network, 10).unwrap();
     for (label, s) in [("closures", &closed), ("cap", &capped)] {
         let other = runner.run(&s.network, 10).unwrap();

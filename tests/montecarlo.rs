@@ -16,23 +16,24 @@ use silkrail::time::SimDuration;
 const ALPHA: f64 = 0.001;
 
 fn short(s: &Scenario) -> Runner {
-    let mut e = s.experiment;
-    e.warmup = SimDuration::from_days(15);
-    e.horizon = SimDuration::from_days(45);
-    Runner::new(e)
+    Runner {
+        warmup: SimDuration::from_days(15),
+        horizon: SimDuration::from_days(45),
+        ..Runner::new(&s.experiment)
+    }
 }
 
 fn bits(v: &VariantResult) -> Vec<(u64, Vec<(String, u64)>)> {
     v.records
         .iter()
         .map(|r| {
-            (
-                r.index,
-                r.metrics
-                    .iter()
-                    .map(|(k, x)| (k.clone(), x.to_bits()))
-                    .collect(),
-            )
+            let mut named: Vec<(String, u64)> = v
+                .names
+                .iter()
+                .filter_map(|n| Some((n.clone(), v.value(r, n)?.to_bits())))
+                .collect();
+            named.sort();
+            (r.index, named)
         })
         .collect()
 }

@@ -15,42 +15,42 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum DistSpec {
-    /// Always the same value [h].
+    /// Always the same value \[h\].
     DeterministicHours(f64),
     /// Exponential with the given mean.
     Exponential {
-        /// Mean [h].
+        /// Mean \[h\].
         mean_hours: f64,
     },
     /// Log-normal with the given mean and standard deviation (of the
     /// duration itself, not of its logarithm).
     Lognormal {
-        /// Mean [h].
+        /// Mean \[h\].
         mean_hours: f64,
-        /// Standard deviation [h].
+        /// Standard deviation \[h\].
         sd_hours: f64,
     },
     /// Gamma with the given mean and standard deviation.
     Gamma {
-        /// Mean [h].
+        /// Mean \[h\].
         mean_hours: f64,
-        /// Standard deviation [h].
+        /// Standard deviation \[h\].
         sd_hours: f64,
     },
     /// Triangular on `[min_hours, max_hours]` with the given mode.
     Triangular {
-        /// Lower bound [h].
+        /// Lower bound \[h\].
         min_hours: f64,
-        /// Most likely value [h].
+        /// Most likely value \[h\].
         mode_hours: f64,
-        /// Upper bound [h].
+        /// Upper bound \[h\].
         max_hours: f64,
     },
     /// Uniform on `[min_hours, max_hours)`.
     Uniform {
-        /// Lower bound [h].
+        /// Lower bound \[h\].
         min_hours: f64,
-        /// Upper bound [h].
+        /// Upper bound \[h\].
         max_hours: f64,
     },
     /// Each observed value equally likely (e.g. measured dwell times).
@@ -96,7 +96,7 @@ enum Kind {
     Empirical(Arc<[f64]>),
 }
 
-/// Largest parameter accepted [h]: ten years. A larger duration is a units
+/// Largest parameter accepted \[h\]: ten years. A larger duration is a units
 /// mistake.
 const MAX_HOURS: f64 = 87_660.0;
 
@@ -258,7 +258,7 @@ impl HoursDist {
         HoursDist::new(&DistSpec::DeterministicHours(hours))
     }
 
-    /// Mean [h].
+    /// Mean \[h\].
     pub fn mean_hours(&self) -> f64 {
         self.mean
     }
@@ -273,7 +273,7 @@ impl HoursDist {
         }
     }
 
-    /// Draws one duration [h]: finite and non-negative.
+    /// Draws one duration \[h\]: finite and non-negative.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let x = match &self.kind {

@@ -1014,7 +1014,7 @@ impl Model for CorridorModel<'_> {
     }
 }
 
-/// Converts a validated sample [h] to ticks. Samples of a validated
+/// Converts a validated sample \[h\] to ticks. Samples of a validated
 /// [`HoursDist`](super::HoursDist) are finite and non-negative; a product
 /// with a scale factor is capped at the largest accepted span.
 #[inline]

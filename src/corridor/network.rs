@@ -146,7 +146,7 @@ pub struct Place {
 pub struct RandomClosures {
     /// Mean open time between stoppages.
     pub mean_between: SimDuration,
-    /// Length of one stoppage [h].
+    /// Length of one stoppage \[h\].
     pub duration: HoursDist,
 }
 
@@ -159,19 +159,19 @@ pub struct PortSide {
     pub cranes: u32,
     /// Cranes working one train.
     pub cranes_per_train: u32,
-    /// Crane time for the reference train [h].
+    /// Crane time for the reference train \[h\].
     pub transshipment: HoursDist,
-    /// Containers of the reference train [FEU].
+    /// Containers of the reference train \[FEU\].
     pub reference_containers: u32,
-    /// Track time after the cranes [h].
+    /// Track time after the cranes \[h\].
     pub track_release: HoursDist,
-    /// Inspection and customs [h].
+    /// Inspection and customs \[h\].
     pub inspection: HoursDist,
-    /// Handover cap [trains/day].
+    /// Handover cap \[trains/day\].
     pub handover_cap_per_day: Option<u32>,
-    /// Waiting places before a track [trains].
+    /// Waiting places before a track \[trains\].
     pub yard_capacity: u32,
-    /// Longest outgoing train [FEU].
+    /// Longest outgoing train \[FEU\].
     pub max_containers_out: Option<u32>,
     /// Couple waiting trains for the same destination.
     pub couple_waiting_trains: bool,
@@ -216,7 +216,7 @@ impl BorderPort {
     }
 
     /// Mean time a train spends being processed in `dir` when nothing waits
-    /// [h]: inspection, crane and track time for the reference train.
+    /// \[h\]: inspection, crane and track time for the reference train.
     pub fn mean_processing_hours(&self, dir: Direction) -> f64 {
         let s = &self.sides[dir.index()];
         let track = match self.change {
@@ -238,7 +238,7 @@ pub struct Section {
     pub b: PlaceId,
     /// Gauge.
     pub gauge: Gauge,
-    /// Running time [h].
+    /// Running time \[h\].
     pub running: HoursDist,
     /// Minimum spacing of trains in one direction (one day / paths per
     /// day); `None` if unconstrained.
@@ -261,7 +261,7 @@ pub enum ArrivalProcess {
     /// Poisson at the seasonal rate.
     Poisson,
     /// Even spacing at the seasonal rate, each train late by a random
-    /// amount [h].
+    /// amount \[h\].
     Timetable(HoursDist),
 }
 
@@ -292,7 +292,7 @@ pub struct Flow {
     pub direction: Direction,
     /// Mean trains per day after the demand multiplier, before seasonality.
     pub trains_per_day: f64,
-    /// Containers per train [FEU].
+    /// Containers per train \[FEU\].
     pub containers_per_train: u32,
     /// Shares of the candidate routes (fixed-share routing).
     pub shares: Vec<f64>,

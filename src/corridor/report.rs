@@ -13,33 +13,33 @@ pub struct SideStats {
     pub arrivals: u64,
     /// Trains handed over to the next railway (after splits and couplings).
     pub handed_over: u64,
-    /// Containers handed over [FEU].
+    /// Containers handed over \[FEU\].
     pub containers_out: u64,
     /// Extra trains formed by splitting.
     pub split_added: u64,
     /// Trains coupled onto others (and so no longer counted on their own).
     pub coupled_away: u64,
-    /// Wait for a track after inspection [ms].
+    /// Wait for a track after inspection \[ms\].
     pub track_wait: Histogram,
-    /// Wait for a track after inspection [h].
+    /// Wait for a track after inspection \[h\].
     pub track_wait_hours: OnlineStats,
-    /// Time from entering the port to the handover [ms] (excludes the
+    /// Time from entering the port to the handover \[ms\] (excludes the
     /// upstream hold).
     pub dwell: Histogram,
-    /// The same dwell [h].
+    /// The same dwell \[h\].
     pub dwell_hours: OnlineStats,
-    /// Wait for the handover after transshipment [h].
+    /// Wait for the handover after transshipment \[h\].
     pub handover_wait_hours: OnlineStats,
     /// All waiting at the port per train handed over: upstream hold, track
-    /// queue, cranes and handover [ms]. The congestion measure.
+    /// queue, cranes and handover \[ms\]. The congestion measure.
     pub delay: Histogram,
-    /// The same delay [h].
+    /// The same delay \[h\].
     pub delay_hours: OnlineStats,
-    /// Upstream hold of every train that entered the yard (0 if none) [h].
+    /// Upstream hold of every train that entered the yard (0 if none) \[h\].
     pub held_upstream_hours: OnlineStats,
     /// Trains in the port: from entering the yard to the handover.
     pub in_port: TimeWeighted,
-    /// Sum of all dwells [ms], exact.
+    /// Sum of all dwells \[ms\], exact.
     pub dwell_ms: u128,
     /// Trains at the port (held upstream or inside) when measurement
     /// started.
@@ -122,13 +122,13 @@ pub struct OdStats {
     /// Consignments delivered (one per released train unless split or
     /// coupled on the way).
     pub delivered: u64,
-    /// Containers delivered [FEU].
+    /// Containers delivered \[FEU\].
     pub containers_delivered: u64,
     /// Consignments that waited longer than the delay threshold in total.
     pub delayed: u64,
-    /// End-to-end transit [ms].
+    /// End-to-end transit \[ms\].
     pub transit: Histogram,
-    /// End-to-end transit [h].
+    /// End-to-end transit \[h\].
     pub transit_hours: OnlineStats,
 }
 
@@ -137,7 +137,7 @@ pub struct OdStats {
 pub struct SectionStats {
     /// Scenario id.
     pub id: String,
-    /// Holds for a free path, one entry per held train [h].
+    /// Holds for a free path, one entry per held train \[h\].
     pub path_hold_hours: OnlineStats,
 }
 
@@ -146,15 +146,15 @@ pub struct SectionStats {
 pub struct NetworkStats {
     /// Trains in the system when measurement started.
     pub initial_trains: u64,
-    /// Containers in the system when measurement started [FEU].
+    /// Containers in the system when measurement started \[FEU\].
     pub initial_containers: u64,
     /// Trains released.
     pub released_trains: u64,
-    /// Containers released [FEU].
+    /// Containers released \[FEU\].
     pub released_containers: u64,
     /// Trains that reached their destination.
     pub delivered_trains: u64,
-    /// Containers delivered [FEU].
+    /// Containers delivered \[FEU\].
     pub delivered_containers: u64,
     /// Trains added by splits.
     pub split_added: u64,
@@ -162,7 +162,7 @@ pub struct NetworkStats {
     pub coupled_away: u64,
     /// Trains still in the system at the horizon.
     pub backlog_trains: u64,
-    /// Containers still in the system at the horizon [FEU].
+    /// Containers still in the system at the horizon \[FEU\].
     pub backlog_containers: u64,
     /// Consignments delivered.
     pub delivered_consignments: u64,
@@ -429,7 +429,7 @@ impl Tally {
 }
 
 impl ReplicationReport {
-    /// Measured span [days].
+    /// Measured span \[days\].
     pub fn measured_days(&self) -> f64 {
         self.end
             .since(self.start)

@@ -36,7 +36,7 @@ pub struct RoutingContext<'a> {
 
 impl RoutingContext<'_> {
     /// Expected time from the current position to the end of candidate `k`
-    /// [h]: mean running times, mean processing at each port, and the
+    /// \[h\]: mean running times, mean processing at each port, and the
     /// work ahead in each port's queue and handover backlog.
     pub fn expected_hours(&self, k: usize) -> f64 {
         let route = &self.network.routes[self.candidates[k].index()];

@@ -15,9 +15,9 @@
 //! # Memory
 //!
 //! A replication's full report (histograms included) lives only until it is
-//! folded in: what is kept is one row of named scalar metrics per
-//! replication (what `replications.csv` reports) and one merged histogram
-//! per distribution.
+//! folded in: what is kept is one row of scalar metrics per replication
+//! (what `replications.csv` reports; the names are stored once) and one
+//! merged histogram per distribution.
 
 mod seed;
 
@@ -31,8 +31,9 @@ pub use seed::{SimRng, stream_rng};
 use crate::corridor::{CorridorModel, Direction, Network, ReplicationReport, RunSettings};
 use crate::scenario::Experiment;
 use crate::stats::{ConfidenceInterval, Histogram, OnlineStats, student_t_quantile};
+use crate::time::SimDuration;
 
-/// The named scalar results of one replication.
+/// The scalar results of one replication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplicationRecord {
     /// Replication index.
@@ -42,16 +43,20 @@ pub struct ReplicationRecord {
     /// Whether trains and containers were conserved (always true unless
     /// there is a bug).
     pub conserved: bool,
-    /// Metrics in the order of [`ReplicationReport::metrics`].
-    pub metrics: Vec<(String, f64)>,
+    /// One value per name in [`VariantResult::names`] (`None`, or absent
+    /// at the end, where the metric is undefined in this replication).
+    pub values: Vec<Option<f64>>,
 }
 
 /// The results of a set of replications of one scenario (or variant).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VariantResult {
+    /// Metric names, in the order first seen; each record's values line
+    /// up with them. Names are kept once, not once per replication.
+    pub names: Vec<String>,
     /// One row per replication, in index order.
     pub records: Vec<ReplicationRecord>,
-    /// Distributions merged over the replications [ms], keyed like
+    /// Distributions merged over the replications \[ms\], keyed like
     /// `port.<id>.<direction>.delay`, `port.<id>.<direction>.wait`,
     /// `port.<id>.<direction>.dwell` and `od.<origin>.<destination>.transit`.
     pub pooled: BTreeMap<String, Histogram>,
@@ -83,12 +88,50 @@ impl VariantResult {
                 .or_default()
                 .merge(&od.transit);
         }
+        let values = self.align(report.metrics());
         self.records.push(ReplicationRecord {
             index,
             events: report.events,
             conserved: report.is_conserved() && report.ports_conserve_trains(),
-            metrics: report.metrics(),
+            values,
         });
+    }
+
+    /// The position of `name` in [`names`](Self::names), added if new.
+    /// `hint` is where the previous name was found: metrics come in the
+    /// same order in every replication, so the next one is usually there.
+    fn slot(&mut self, name: &str, hint: usize) -> usize {
+        if self.names.get(hint).is_some_and(|n| n == name) {
+            return hint;
+        }
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name.to_string());
+                self.names.len() - 1
+            }
+        }
+    }
+
+    /// Lines named values up with [`names`](Self::names).
+    fn align(&mut self, metrics: Vec<(String, f64)>) -> Vec<Option<f64>> {
+        let mut values = vec![None; self.names.len()];
+        let mut hint = 0;
+        for (k, v) in metrics {
+            let i = self.slot(&k, hint);
+            if i >= values.len() {
+                values.resize(i + 1, None);
+            }
+            values[i] = Some(v);
+            hint = i + 1;
+        }
+        values
+    }
+
+    /// The value of `metric` in record `r`, if defined.
+    pub fn value(&self, r: &ReplicationRecord, metric: &str) -> Option<f64> {
+        let i = self.names.iter().position(|n| n == metric)?;
+        r.values.get(i).copied().flatten()
     }
 
     /// Merges another part of the same experiment (e.g. another shard).
@@ -101,7 +144,16 @@ impl VariantResult {
         for (k, h) in other.pooled {
             self.pooled.entry(k).or_default().merge(&h);
         }
-        self.records.extend(other.records);
+        for r in other.records {
+            let named = other
+                .names
+                .iter()
+                .zip(&r.values)
+                .filter_map(|(k, v)| v.map(|v| (k.clone(), v)))
+                .collect();
+            let values = self.align(named);
+            self.records.push(ReplicationRecord { values, ..r });
+        }
         self.records.sort_by_key(|r| r.index);
         if let Some(w) = self.records.windows(2).find(|w| w[0].index == w[1].index) {
             return Err(format!(
@@ -115,14 +167,12 @@ impl VariantResult {
     /// The values of one metric, in replication order (replications where
     /// it is undefined are skipped).
     pub fn values(&self, metric: &str) -> Vec<(u64, f64)> {
+        let Some(i) = self.names.iter().position(|n| n == metric) else {
+            return Vec::new();
+        };
         self.records
             .iter()
-            .filter_map(|r| {
-                r.metrics
-                    .iter()
-                    .find(|(k, _)| k == metric)
-                    .map(|&(_, v)| (r.index, v))
-            })
+            .filter_map(|r| Some((r.index, r.values.get(i).copied().flatten()?)))
             .collect()
     }
 
@@ -138,13 +188,8 @@ impl VariantResult {
 
     /// Every metric name that occurs, sorted.
     pub fn metric_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .records
-            .iter()
-            .flat_map(|r| r.metrics.iter().map(|(k, _)| k.clone()))
-            .collect();
+        let mut names = self.names.clone();
         names.sort();
-        names.dedup();
         names
     }
 
@@ -159,8 +204,12 @@ impl VariantResult {
 pub struct Runner {
     /// Master seed.
     pub seed: u64,
-    /// Warm-up, horizon and delay threshold.
-    pub experiment: Experiment,
+    /// Simulated time before statistics start.
+    pub warmup: SimDuration,
+    /// Simulated time measured after the warm-up.
+    pub horizon: SimDuration,
+    /// Total wait above which a train counts as delayed.
+    pub delay_threshold: SimDuration,
     /// Worker threads; `None` for rayon's default (one per core).
     pub threads: Option<usize>,
 }
@@ -171,10 +220,12 @@ const CHUNK_PER_THREAD: usize = 4;
 
 impl Runner {
     /// A runner with the scenario's experiment settings.
-    pub fn new(experiment: Experiment) -> Self {
+    pub fn new(experiment: &Experiment) -> Self {
         Runner {
             seed: experiment.seed,
-            experiment,
+            warmup: experiment.warmup,
+            horizon: experiment.horizon,
+            delay_threshold: experiment.delay_threshold,
             threads: None,
         }
     }
@@ -183,9 +234,9 @@ impl Runner {
         RunSettings {
             seed: self.seed,
             replication,
-            warmup: self.experiment.warmup,
-            horizon: self.experiment.horizon,
-            delay_threshold: self.experiment.delay_threshold,
+            warmup: self.warmup,
+            horizon: self.horizon,
+            delay_threshold: self.delay_threshold,
             trace: false,
         }
     }
@@ -378,6 +429,18 @@ pub struct StoppingRule {
 }
 
 impl StoppingRule {
+    /// The rule a scenario file gives.
+    pub fn from_spec(s: &crate::scenario::spec::StoppingSpec) -> Self {
+        StoppingRule {
+            metric: s.metric.clone(),
+            relative_half_width: s.relative_half_width,
+            level: s.level,
+            min: s.min_replications,
+            max: s.max_replications,
+            batch: s.batch,
+        }
+    }
+
     /// Whether `sample` is precise enough.
     pub fn satisfied(&self, sample: &OnlineStats) -> bool {
         sample

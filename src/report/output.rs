@@ -179,13 +179,20 @@ impl Study {
         }
         out.push('\n');
         for (variant, v) in &self.variants {
+            let column: BTreeMap<&str, usize> = v
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i))
+                .collect();
             for r in &v.records {
-                let values: BTreeMap<&str, f64> =
-                    r.metrics.iter().map(|(k, x)| (k.as_str(), *x)).collect();
                 let _ = write!(out, "{variant},{},{},{}", r.index, r.events, r.conserved);
                 for n in &names {
                     out.push(',');
-                    if let Some(x) = values.get(n.as_str()) {
+                    let x = column
+                        .get(n.as_str())
+                        .and_then(|&i| r.values.get(i).copied().flatten());
+                    if let Some(x) = x {
                         let _ = write!(out, "{x}");
                     }
                 }

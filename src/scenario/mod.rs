@@ -28,7 +28,7 @@ pub const BUILTIN_TOML: &str = include_str!("../../examples/scenarios/reference.
 const IN_CODE: &str = "<built in code>";
 
 /// Validated experiment settings.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Experiment {
     /// Measured span after the warm-up.
     pub horizon: SimDuration,
@@ -42,6 +42,10 @@ pub struct Experiment {
     pub delay_threshold: SimDuration,
     /// Keep a per-train trace.
     pub trace: bool,
+    /// The stopping rule, if the scenario gives one.
+    pub stopping: Option<spec::StoppingSpec>,
+    /// The default demand sweep, if the scenario gives one.
+    pub sweep: Option<spec::SweepSpec>,
 }
 
 /// A loaded, validated scenario.
@@ -93,7 +97,70 @@ impl Experiment {
                 "a number of hours from 0 to 87660",
             ));
         }
+        if let Some(st) = &e.stopping {
+            let p = "experiment.stopping";
+            if !(st.relative_half_width > 0.0 && st.relative_half_width.is_finite()) {
+                return Err(InvalidField::new(
+                    format!("{p}.relative_half_width"),
+                    st.relative_half_width,
+                    "a positive fraction of the mean, e.g. 0.05",
+                ));
+            }
+            if !(st.level > 0.0 && st.level < 1.0) {
+                return Err(InvalidField::new(
+                    format!("{p}.level"),
+                    st.level,
+                    "a level between 0 and 1",
+                ));
+            }
+            if st.min_replications < 2 || st.max_replications < st.min_replications {
+                return Err(InvalidField::new(
+                    format!("{p}.max_replications"),
+                    format!(
+                        "min {} and max {}",
+                        st.min_replications, st.max_replications
+                    ),
+                    "2 ≤ min_replications ≤ max_replications",
+                ));
+            }
+            if st.batch == 0 {
+                return Err(InvalidField::new(
+                    format!("{p}.batch"),
+                    0,
+                    "at least 1 replication per round",
+                ));
+            }
+        }
+        if let Some(sw) = &e.sweep {
+            let p = "experiment.sweep";
+            if sw.multipliers.is_empty()
+                || sw.multipliers.iter().any(|m| !(*m > 0.0 && m.is_finite()))
+                || sw.multipliers.windows(2).any(|w| w[0] >= w[1])
+            {
+                return Err(InvalidField::new(
+                    format!("{p}.multipliers"),
+                    format!("{:?}", sw.multipliers),
+                    "positive multipliers in ascending order",
+                ));
+            }
+            if !sw.threshold.is_finite() {
+                return Err(InvalidField::new(
+                    format!("{p}.threshold"),
+                    sw.threshold,
+                    "a finite number",
+                ));
+            }
+            if sw.replications < 2 {
+                return Err(InvalidField::new(
+                    format!("{p}.replications"),
+                    sw.replications,
+                    "at least 2 replications per point",
+                ));
+            }
+        }
         Ok(Experiment {
+            stopping: e.stopping.clone(),
+            sweep: e.sweep.clone(),
             horizon: days("experiment.horizon_days", e.horizon_days, false)?,
             warmup: days("experiment.warmup_days", e.warmup_days, true)?,
             replications: e.replications,

@@ -48,19 +48,70 @@ pub struct ScenarioSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ExperimentSpec {
-    /// Simulated time after the warm-up [days].
+    /// Simulated time after the warm-up \[days\].
     pub horizon_days: f64,
-    /// Simulated time before statistics start [days].
+    /// Simulated time before statistics start \[days\].
     pub warmup_days: f64,
     /// Independent replications.
     pub replications: u64,
     /// Master seed.
     pub seed: u64,
     /// A train counts as delayed if it waited longer than this in total
-    /// (path holds, blocking, queues, handover) [h].
+    /// (path holds, blocking, queues, handover) \[h\].
     pub delay_threshold_hours: f64,
     /// Keep a per-event trace of every train (memory grows with the run).
     pub trace: bool,
+    /// Add replications until a measure is precise enough, instead of a
+    /// fixed number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<StoppingSpec>,
+    /// The demand sweep `silkrail sweep` runs by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSpec>,
+}
+
+/// A stopping rule: replications are added in batches until the
+/// confidence interval of `metric` (or, in a comparison, of its paired
+/// difference) is narrow enough.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoppingSpec {
+    /// The watched metric, e.g. `group.cn_kz.delay_mean_h`.
+    pub metric: String,
+    /// Target half-width as a fraction of |mean|, e.g. 0.05.
+    pub relative_half_width: f64,
+    /// Confidence level of the interval.
+    #[serde(default = "default_level")]
+    pub level: f64,
+    /// Replications always run.
+    pub min_replications: u64,
+    /// Replications never exceeded.
+    pub max_replications: u64,
+    /// Replications added per round.
+    #[serde(default = "default_batch")]
+    pub batch: u64,
+}
+
+fn default_level() -> f64 {
+    0.95
+}
+
+fn default_batch() -> u64 {
+    10
+}
+
+/// A demand sweep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// Demand multipliers, ascending.
+    pub multipliers: Vec<f64>,
+    /// The congestion measure (a metric name).
+    pub metric: String,
+    /// The value of the measure that counts as saturated.
+    pub threshold: f64,
+    /// Replications per multiplier and variant.
+    pub replications: u64,
 }
 
 impl Default for ExperimentSpec {
@@ -72,6 +123,8 @@ impl Default for ExperimentSpec {
             seed: 2026,
             delay_threshold_hours: 48.0,
             trace: false,
+            stopping: None,
+            sweep: None,
         }
     }
 }
@@ -113,7 +166,7 @@ pub struct NodeSpec {
     pub name: String,
     /// Hub or junction.
     pub kind: NodeKindSpec,
-    /// Track gauge at the node [mm]: 1435 or 1520.
+    /// Track gauge at the node \[mm\]: 1435 or 1520.
     pub gauge_mm: u32,
 }
 
@@ -135,9 +188,9 @@ pub enum GaugeChangeSpec {
 pub struct PortSpec {
     /// Display name.
     pub name: String,
-    /// Gauge on the western (European) side [mm].
+    /// Gauge on the western (European) side \[mm\].
     pub west_gauge_mm: u32,
-    /// Gauge on the eastern (Chinese) side [mm].
+    /// Gauge on the eastern (Chinese) side \[mm\].
     pub east_gauge_mm: u32,
     /// How the gauge changes.
     pub gauge_change: GaugeChangeSpec,
@@ -157,7 +210,7 @@ pub struct PortSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureSpec {
-    /// Mean open time between stoppages (exponential) [days].
+    /// Mean open time between stoppages (exponential) \[days\].
     pub mean_days_between: f64,
     /// Length of one stoppage.
     pub duration: DistSpec,
@@ -167,9 +220,9 @@ pub struct ClosureSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
-    /// Start, counted from the start of the run including warm-up [days].
+    /// Start, counted from the start of the run including warm-up \[days\].
     pub start_day: f64,
-    /// Length [h].
+    /// Length \[h\].
     pub hours: f64,
 }
 
@@ -189,19 +242,19 @@ pub struct PortSideSpec {
     /// Crane (or bogie-exchange) time for a reference train.
     pub transshipment: DistSpec,
     /// Containers on the reference train: the time scales with a train's
-    /// containers over this number [FEU].
+    /// containers over this number \[FEU\].
     pub reference_containers: u32,
     /// Time on the track after the cranes finish (brake test, papers).
     pub track_release: DistSpec,
     /// Inspection and customs before a track is needed.
     pub inspection: DistSpec,
-    /// Interstate handover cap [trains/day]; absent for none.
+    /// Interstate handover cap \[trains/day\]; absent for none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handover_cap_trains_per_day: Option<u32>,
     /// Waiting places for trains in inspection or queued for a track; a
-    /// train that finds them full is held upstream [trains].
+    /// train that finds them full is held upstream \[trains\].
     pub yard_capacity_trains: u32,
-    /// Largest train leaving on this side [FEU]: longer trains are split.
+    /// Largest train leaving on this side \[FEU\]: longer trains are split.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_containers_out: Option<u32>,
     /// Couple trains for the same destination that wait together for the
@@ -222,7 +275,7 @@ pub struct SectionSpec {
     pub from: String,
     /// The other end: a node or port id.
     pub to: String,
-    /// Track gauge [mm].
+    /// Track gauge \[mm\].
     pub gauge_mm: u32,
     /// Running time end to end.
     pub running: DistSpec,
@@ -280,7 +333,7 @@ pub struct FlowSpec {
     pub direction: DirectionSpec,
     /// Mean trains per year before the demand multiplier.
     pub trains_per_year: f64,
-    /// Containers per train [FEU].
+    /// Containers per train \[FEU\].
     pub containers_per_train: u32,
     /// Candidate routes, the same for every destination: each is the
     /// quickest gauge-consistent path through the listed node or port ids

@@ -89,7 +89,7 @@ impl TimeWeighted {
         self.start
     }
 
-    /// The exact area under the curve from the start to `now` [value × ms].
+    /// The exact area under the curve from the start to `now` \[value × ms\].
     pub fn area(&self, now: SimTime) -> u128 {
         let tail = now
             .since(self.last)
