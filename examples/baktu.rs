@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use silkrail::report::charts;
 use silkrail::scenario::Scenario;
-use silkrail::study::{Progress, StudyPlan, SweepPlan, write_study};
+use silkrail::study::{Progress, StudyPlan, SweepPlan, multiplier_grid, write_study};
 
 const HELP: &str = "\
 baktu: the reference corridor without and with the Baktu–Bakhty crossing
@@ -108,13 +108,14 @@ fn parse() -> Result<Option<Args>, String> {
             }
             "--sweep" => {
                 let parts: Vec<f64> = value.split(':').filter_map(|p| p.parse().ok()).collect();
-                match parts.as_slice() {
-                    &[lo, hi, step]
-                        if lo > 0.0 && hi >= lo && step > 0.0 && (hi - lo) / step <= 1000.0 =>
-                    {
-                        a.sweep = Some((lo, hi, step))
-                    }
-                    _ => return Err(bad("FROM:TO:STEP with 0 < FROM ≤ TO and STEP > 0")),
+                a.sweep = match parts.as_slice() {
+                    &[lo, hi, step] => multiplier_grid(lo, hi, step).map(|_| (lo, hi, step)),
+                    _ => None,
+                };
+                if a.sweep.is_none() {
+                    return Err(bad(
+                        "FROM:TO:STEP with 0 < FROM ≤ TO, STEP > 0 and at most 1001 points",
+                    ));
                 }
             }
             "--sweep-replications" => {
@@ -160,12 +161,7 @@ fn main() -> ExitCode {
     };
     let metric = "group.cn_kz.delay_mean_h".to_string();
     let sweep = args.sweep.map(|(lo, hi, step)| SweepPlan {
-        multipliers: {
-            let n = ((hi - lo) / step + 1e-9).floor() as u64;
-            (0..=n)
-                .map(|k| ((lo + k as f64 * step) * 1e6).round() / 1e6)
-                .collect()
-        },
+        multipliers: multiplier_grid(lo, hi, step).unwrap_or_default(),
         metric: metric.clone(),
         threshold: args.threshold,
         replications: args.sweep_replications,

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use silkrail::montecarlo::{StoppingRule, VariantResult};
 use silkrail::report::{Manifest, OutputDir, Study, charts, default_rows};
 use silkrail::scenario::{BUILTIN_TOML, Scenario};
-use silkrail::study::{Progress, StudyPlan, SweepPlan, write_study};
+use silkrail::study::{Progress, StudyPlan, SweepPlan, multiplier_grid, write_study};
 
 #[derive(Parser)]
 #[command(
@@ -173,16 +173,14 @@ fn parse_shard(s: &str) -> Result<(u64, u64), Failure> {
 fn parse_multipliers(s: &str) -> Result<Vec<f64>, Failure> {
     let parts: Vec<f64> = s.split(':').filter_map(|p| p.trim().parse().ok()).collect();
     match parts.as_slice() {
-        &[lo, hi, step] if lo > 0.0 && hi >= lo && step > 0.0 && (hi - lo) / step <= 1000.0 => {
-            let n = ((hi - lo) / step + 1e-9).floor() as u64;
-            Ok((0..=n)
-                .map(|k| ((lo + k as f64 * step) * 1e6).round() / 1e6)
-                .collect())
-        }
-        _ => Err(bad_input(format!(
-            "--multipliers {s}: expected FROM:TO:STEP with 0 < FROM ≤ TO and STEP > 0"
-        ))),
+        &[from, to, step] => multiplier_grid(from, to, step),
+        _ => None,
     }
+    .ok_or_else(|| {
+        bad_input(format!(
+            "--multipliers {s}: expected FROM:TO:STEP with 0 < FROM ≤ TO, STEP > 0 and at most 1001 points"
+        ))
+    })
 }
 
 fn check_common(c: &Common) -> Result<(), Failure> {

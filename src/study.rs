@@ -14,6 +14,31 @@ use crate::montecarlo::{
 use crate::report::{Manifest, OutputDir, Study, Sweep, SweepSeries, fnv1a_hex};
 use crate::scenario::Scenario;
 
+/// Demand multipliers from `from` to `to` (inclusive, within rounding) in
+/// steps of `step`, rounded to six decimals so that 0.8 + 3 × 0.1 prints as
+/// 1.1; `None` unless 0 < `from` ≤ `to`, `step` > 0 and at most 1,001
+/// points.
+///
+/// # Examples
+///
+/// ```
+/// use silkrail::study::multiplier_grid;
+///
+/// assert_eq!(multiplier_grid(1.0, 2.0, 0.5), Some(vec![1.0, 1.5, 2.0]));
+/// assert_eq!(multiplier_grid(2.0, 1.0, 0.5), None);
+/// ```
+pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
+    if !(from > 0.0 && to >= from && step > 0.0 && to.is_finite() && (to - from) / step <= 1000.0) {
+        return None;
+    }
+    let n = ((to - from) / step + 1e-9).floor() as u64;
+    Some(
+        (0..=n)
+            .map(|k| ((from + k as f64 * step) * 1e6).round() / 1e6)
+            .collect(),
+    )
+}
+
 /// A demand sweep to run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepPlan {

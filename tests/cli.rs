@@ -255,7 +255,10 @@ fn stopping_rule_and_sweep_come_from_the_file() {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let n = json["manifest"]["replications"].as_u64().unwrap();
-    assert!((4..=40).contains(&n) && n.is_multiple_of(4), "{n} replications");
+    assert!(
+        (4..=40).contains(&n) && n.is_multiple_of(4),
+        "{n} replications"
+    );
     let m = &json["variants"]["base"]["port.port.westbound.wait_mean_h"];
     let precise = m["half_width"].as_f64().unwrap() <= 0.05 * m["mean"].as_f64().unwrap();
     assert!(precise || n == 40);

@@ -104,6 +104,18 @@ struct SummaryJson<'a> {
 }
 
 impl Study {
+    /// Every metric name of any variant, sorted.
+    pub fn metric_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .variants
+            .iter()
+            .flat_map(|(_, v)| v.metric_names())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Paired differences of every metric of every variant against the
     /// baseline.
     pub fn differences(&self) -> BTreeMap<String, Vec<Difference>> {
@@ -165,13 +177,7 @@ impl Study {
 
     /// One row per replication and variant, one column per metric.
     pub fn replications_csv(&self) -> String {
-        let mut names: Vec<String> = self
-            .variants
-            .iter()
-            .flat_map(|(_, v)| v.metric_names())
-            .collect();
-        names.sort();
-        names.dedup();
+        let names = self.metric_names();
         let mut out = String::from("variant,replication,events,conserved");
         for n in &names {
             out.push(',');
@@ -324,13 +330,7 @@ impl OutputDir {
 /// side the throughput, wait before service, total waiting, dwell and track
 /// utilisation, then the network measures.
 pub fn default_rows(study: &Study) -> Vec<String> {
-    let mut names: Vec<String> = study
-        .variants
-        .iter()
-        .flat_map(|(_, v)| v.metric_names())
-        .collect();
-    names.sort();
-    names.dedup();
+    let names = study.metric_names();
     let port_measures = [
         "trains_per_day",
         "wait_mean_h",
