@@ -19,9 +19,13 @@
 //! |---|---|
 //! | [`time`] | [`SimTime`](time::SimTime) and [`SimDuration`](time::SimDuration): integer milliseconds |
 //! | [`engine`] | the domain-free kernel: event queue, clock, run loop |
-//! | [`queueing`] | a G/G/c station on the kernel and the theory it must reproduce |
+//! | [`corridor`] | border ports, line sections, trains, routing: the model the kernel drives |
+//! | [`scenario`] | TOML/JSON scenario files, validation, the built-in reference corridor |
+//! | [`montecarlo`] | seeding, parallel replications, paired comparison, stopping rule, sweep |
 //! | [`stats`] | online moments, time-weighted means, histograms, intervals |
-//! | [`montecarlo`] | seeding and replications |
+//! | [`report`] | terminal tables, JSON and CSV, SVG charts |
+//! | [`study`] | a comparison with its sweep and output files |
+//! | [`queueing`] | a G/G/c station on the kernel and the theory it must reproduce |
 //!
 //! ## Ordering guarantee
 //!
@@ -35,7 +39,8 @@
 //! Every random number is drawn from a named, portable generator
 //! (Xoshiro256++) whose state is a pure function of (master seed,
 //! replication index, stream): see [`montecarlo::stream_rng`]. The same
-//! seed gives bit-identical results on every run.
+//! seed gives bit-identical results on every run, for any number of
+//! threads and any split of the replications into shards.
 //!
 //! ## No-panic contract
 //!

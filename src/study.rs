@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::montecarlo::{
     Interval, Runner, StoppingRule, SweepPoint, VariantResult, run_until_precise, saturation_point,
-    shard_indices,
+    shard_indices, unknown_metric,
 };
 use crate::report::{Manifest, OutputDir, Study, Sweep, SweepSeries, fnv1a_hex};
 use crate::scenario::Scenario;
@@ -57,7 +57,8 @@ pub struct SweepPlan {
 pub struct StudyPlan {
     /// Variant names and scenarios; the first is the baseline.
     pub variants: Vec<(String, Scenario)>,
-    /// Replications per variant (the ceiling when `stopping` is set).
+    /// Replications per variant (ignored when `stopping` is set: the rule's
+    /// `max` is the ceiling then).
     pub replications: u64,
     /// Add replications until this rule is met instead of running a fixed
     /// number (not with `shard`).
@@ -153,11 +154,13 @@ impl StudyPlan {
         }
     }
 
-    fn runner(&self, s: &Scenario) -> Runner {
+    /// The runner of every variant: the baseline's warm-up, horizon and
+    /// delay threshold, so that paired replications cover the same span.
+    fn runner(&self) -> Runner {
         Runner {
             seed: self.seed,
             threads: self.threads,
-            ..Runner::new(&s.experiment)
+            ..Runner::new(&self.variants[0].1.experiment)
         }
     }
 
@@ -184,7 +187,7 @@ impl StudyPlan {
             }
             let networks: Vec<_> = scaled.iter().map(|s| &s.network).collect();
             let last = std::cell::Cell::new(0u64);
-            let results = run_until_precise(&self.runner(&scaled[0]), &networks, rule, &|n| {
+            let results = run_until_precise(&self.runner(), &networks, rule, &|n| {
                 progress.advance((n - last.replace(n)) * networks.len() as u64);
             })?;
             replications = results.first().map_or(0, |r| r.records.len() as u64);
@@ -200,7 +203,7 @@ impl StudyPlan {
                 .with_demand_multiplier(self.demand_multiplier)
                 .map_err(|e| e.to_string())?;
             let mut result = VariantResult::default();
-            let runner = self.runner(&scaled);
+            let runner = self.runner();
             let before = std::cell::Cell::new(0usize);
             runner.run_into(&scaled.network, &indices, &mut result, &|done| {
                 progress.advance((done - before.replace(done)) as u64);
@@ -241,16 +244,14 @@ impl StudyPlan {
                 let scaled = s
                     .with_demand_multiplier(self.demand_multiplier * m)
                     .map_err(|e| e.to_string())?;
-                let runner = self.runner(&scaled);
+                let runner = self.runner();
                 let result = runner.run(&scaled.network, plan.replications)?;
                 progress.advance(plan.replications);
-                let stats = result.stats(&plan.metric);
+                let value = Interval::of(&result.stats(&plan.metric), self.level)
+                    .ok_or_else(|| unknown_metric(&plan.metric, &result))?;
                 points.push(SweepPoint {
                     multiplier: m,
-                    value: Interval {
-                        mean: stats.mean().unwrap_or(0.0),
-                        half_width: stats.confidence_interval(self.level).map(|c| c.half_width),
-                    },
+                    value,
                 });
             }
             let saturation = saturation_point(&points, plan.threshold);

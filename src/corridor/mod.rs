@@ -21,12 +21,14 @@
 //!   4. on the track, a FIFO queue for `cranes_per_train` of the side's
 //!      cranes, crane time scaled by the train's containers, then track
 //!      time (brake test, papers);
-//!   5. re-forming: a train longer than the outgoing side allows is split
-//!      into the fewest near-equal trains; optionally trains waiting for
-//!      the handover on the same remaining route are coupled up to that
-//!      length. Every container is conserved;
-//!   6. the interstate handover, at most `handover_cap_trains_per_day` per
-//!      calendar day.
+//!   5. the interstate handover, at most `handover_cap_trains_per_day`
+//!      formations per calendar day, in arrival order at the departure
+//!      yard. With `couple_waiting_trains`, the formation first takes on
+//!      trains waiting behind it for the same remaining route, up to
+//!      `max_containers_out`; the cap counts the coupled formation once;
+//!   6. re-forming on the receiving side: a formation longer than
+//!      `max_containers_out` is split into the fewest near-equal trains.
+//!      Every container is conserved.
 //!
 //!   Closures (random on/off stoppages and planned windows) stop new track
 //!   starts, new crane work and handovers; work already under way
@@ -39,10 +41,13 @@
 //! # Randomness
 //!
 //! Each flow's releases, and each port's closures, draw from a stream keyed
-//! by the scenario id; each train draws its running, inspection and crane
-//! times from a stream keyed by its flow and sequence number. Adding a port
-//! or a route therefore leaves every other draw where it was: two variants
-//! see the same trains on the same days (common random numbers).
+//! by the scenario id; each train draws from a stream keyed by its flow and
+//! sequence number: first its destination and its routing draw (both
+//! always, whatever its routes), then its running, inspection and crane
+//! times as it meets them. Adding a port or a route therefore leaves every
+//! other flow's and port's draws where they were, and a train that keeps
+//! its route keeps its times: two variants see the same trains on the same
+//! days (common random numbers).
 
 mod dist;
 mod model;

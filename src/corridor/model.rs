@@ -7,10 +7,11 @@ use rand::RngExt;
 use rand_distr::Exp1;
 
 use super::network::{
-    ArrivalProcess, Direction, FlowId, GaugeChange, Network, PlaceId, PlaceKind, PortId, RouteId,
+    ArrivalProcess, Direction, FlowId, GaugeChange, MONTH_DAYS, Network, PlaceId, PlaceKind,
+    PortId, RouteId,
 };
 use super::report::{ReplicationReport, Tally};
-use super::routing::{PortLoad, RoutingContext};
+use super::routing::{PortLoad, RoutingContext, pick_by_share};
 use crate::engine::{Model, Scheduler, Simulation};
 use crate::montecarlo::{SimRng, stream_rng};
 use crate::time::{SimDuration, SimTime, TICKS_PER_DAY};
@@ -56,6 +57,8 @@ struct Train {
     /// Chosen route, or the first candidate until the decision point.
     route: RouteId,
     decided: bool,
+    /// The uniform draw the routing policy gets at the decision point.
+    route_uniform: f64,
     /// Index of the current place in the route.
     pos: usize,
     consignments: Vec<Consignment>,
@@ -97,6 +100,9 @@ impl Train {
 pub enum CorridorEvent {
     /// The next train of a flow leaves its origin.
     Release(FlowId),
+    /// A timetabled flow's nominal departure: the train itself leaves
+    /// after its lateness, and the next nominal departure is scheduled.
+    Nominal(FlowId),
     /// A train reaches the next place on its route.
     Arrive(u32),
     /// A train's inspection and customs are done.
@@ -149,8 +155,7 @@ pub struct CorridorModel<'a> {
     train_key: Vec<u64>,
     /// Sequence numbers of each flow's trains (keys their random streams).
     released: Vec<u64>,
-    /// Next nominal departure of a timetabled flow [ms of cumulative
-    /// intensity].
+    /// Index of the next nominal departure of each timetabled flow.
     timetable_next: Vec<f64>,
     trains: Vec<Option<Train>>,
     free: Vec<TrainId>,
@@ -188,7 +193,8 @@ pub struct RunSettings {
     pub warmup: SimDuration,
     /// Time measured after the warm-up.
     pub horizon: SimDuration,
-    /// A train is delayed if it waited longer than this in total.
+    /// A consignment counts as delayed if it waited longer than this in
+    /// total.
     pub delay_threshold: SimDuration,
     /// Keep a trace of every train's events.
     pub trace: bool,
@@ -252,8 +258,8 @@ impl<'a> CorridorModel<'a> {
         for (p, port) in net.ports.iter().enumerate() {
             let pid = PortId(p as u32);
             if let Some(rc) = &port.random_closures {
-                let open = m.ports[p].rng.sample::<f64, _>(Exp1) * rc.mean_between.as_hours_f64();
-                s.schedule_in(to_duration(open), CorridorEvent::CloseStart(pid, true));
+                let open = open_spell(&mut m.ports[p].rng, rc);
+                s.schedule_in(open, CorridorEvent::CloseStart(pid, true));
             }
             for &(at, len) in &port.scheduled_closures {
                 s.schedule_in(at, CorridorEvent::CloseStart(pid, false));
@@ -292,12 +298,15 @@ impl<'a> CorridorModel<'a> {
         let end = sim.model().end;
         sim.run_until(end);
         let events = sim.events_handled();
-        sim.into_model().finish(events)
+        let now = sim.now();
+        sim.into_model().finish(now, events)
     }
 
-    /// Closes the books at the horizon.
-    pub fn finish(mut self, events: u64) -> ReplicationReport {
-        let end = self.end;
+    /// Closes the books at `now`, the simulation's clock when it stopped
+    /// (the horizon, for [`run`](Self::run)); time-weighted means cover the
+    /// span from the end of the warm-up to `now`.
+    pub fn finish(mut self, now: SimTime, events: u64) -> ReplicationReport {
+        let end = now;
         for (p, port) in self.ports.iter().enumerate() {
             for dir in Direction::BOTH {
                 let side = &port.sides[dir.index()];
@@ -363,44 +372,60 @@ impl<'a> CorridorModel<'a> {
 
     // ------------------------------------------------------------- demand
 
-    /// Schedules a flow's next release. The rate is piecewise constant by
-    /// month (a 365-day year), so the next Poisson time inverts the
-    /// cumulative intensity exactly; a timetable spaces trains evenly in
-    /// cumulative intensity, i.e. at the seasonal rate.
+    /// Schedules a flow's next release (Poisson) or next nominal departure
+    /// (timetable). The rate is piecewise constant by month (a 365-day
+    /// year), so the next Poisson time inverts the cumulative intensity
+    /// exactly; a timetable spaces its nominal departures evenly in
+    /// cumulative intensity, i.e. at the seasonal rate, and each train
+    /// leaves after its own lateness, so one late train holds back no
+    /// other.
     fn schedule_release(&mut self, f: FlowId, s: &mut Scheduler<CorridorEvent>) {
         let flow = &self.net.flows[f.index()];
         if flow.trains_per_day <= 0.0 {
             return;
         }
         let now = s.now();
-        let at = match &flow.arrival {
+        let (at, event) = match &flow.arrival {
             ArrivalProcess::Poisson => {
                 let e: f64 = self.demand_rng[f.index()].sample(Exp1);
-                self.invert_intensity(now, e / flow.trains_per_day)
+                (
+                    self.invert_intensity(now, e / flow.trains_per_day),
+                    CorridorEvent::Release(f),
+                )
             }
-            ArrivalProcess::Timetable(lateness) => {
-                // Nominal departures at cumulative intensity k + 0.5; each
-                // is late by a random amount.
+            ArrivalProcess::Timetable(_) => {
+                // Nominal departures at cumulative intensity k + 0.5.
                 let k = self.timetable_next[f.index()];
                 self.timetable_next[f.index()] = k + 1.0;
-                let nominal = self.invert_intensity(SimTime::ZERO, (k + 0.5) / flow.trains_per_day);
-                let late = lateness.sample(&mut self.demand_rng[f.index()]);
-                nominal.map(|t| t + to_duration(late))
+                (
+                    self.invert_intensity(SimTime::ZERO, (k + 0.5) / flow.trains_per_day),
+                    CorridorEvent::Nominal(f),
+                )
             }
         };
         if let Some(at) = at
             && at <= self.end
         {
-            let at = at.max(now);
-            s.schedule_at(at, CorridorEvent::Release(f))
+            // Nominal times increase with k, and a Poisson time is after
+            // now; the guard only absorbs rounding to the millisecond.
+            s.schedule_at(at.max(now), event)
                 .expect("release times are not in the past");
         }
+    }
+
+    /// A timetabled train's nominal departure: it leaves after its
+    /// lateness; the next nominal departure follows on its own schedule.
+    fn nominal(&mut self, f: FlowId, s: &mut Scheduler<CorridorEvent>) {
+        if let ArrivalProcess::Timetable(lateness) = &self.net.flows[f.index()].arrival {
+            let late = to_duration(lateness.sample(&mut self.demand_rng[f.index()]));
+            s.schedule_in(late, CorridorEvent::Release(f));
+        }
+        self.schedule_release(f, s);
     }
 
     /// The time after `from` at which `days` of base-rate intensity have
     /// accumulated under the seasonal multipliers, or `None` past the end.
     fn invert_intensity(&self, from: SimTime, mut days: f64) -> Option<SimTime> {
-        const MONTH_DAYS: [u64; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         let mut t = from.as_millis() as f64 / TICKS_PER_DAY as f64;
         let end = self.end.as_days_f64();
         while t <= end {
@@ -439,23 +464,18 @@ impl<'a> CorridorModel<'a> {
             self.train_key[f.index()] ^ seq.rotate_left(32),
         );
         let containers = flow.containers_per_train;
-        // The train's first draw picks its destination.
-        let u: f64 = rng.random();
-        let mut dest = flow.destinations.len() - 1;
-        let mut acc = 0.0;
-        for (k, d) in flow.destinations.iter().enumerate() {
-            acc += d.share;
-            if u < acc {
-                dest = k;
-                break;
-            }
-        }
+        // The train's first two draws pick its destination and, later, its
+        // route: drawn now, whatever the flow's routes, so that a variant
+        // with other routes leaves every later draw of the train in place.
+        let dest = pick_by_share(flow.destinations.iter().map(|d| d.share), rng.random());
+        let route_uniform: f64 = rng.random();
         let destination = &flow.destinations[dest];
         let train = Train {
             flow: f,
             dest,
             route: destination.routes[0],
             decided: destination.routes.len() == 1,
+            route_uniform,
             pos: 0,
             consignments: vec![Consignment {
                 od: self.tally.od_index(f, dest),
@@ -471,7 +491,9 @@ impl<'a> CorridorModel<'a> {
         let id = self.insert(train);
         self.tally.released(f, containers);
         self.record(now, id, "release", flow.origin);
-        self.schedule_release(f, s);
+        if matches!(flow.arrival, ArrivalProcess::Poisson) {
+            self.schedule_release(f, s);
+        }
         self.depart(id, s);
     }
 
@@ -511,7 +533,7 @@ impl<'a> CorridorModel<'a> {
         let net = self.net;
         let (flow_id, dest, uniform) = {
             let t = self.train(id);
-            (t.flow, t.dest, t.rng.random::<f64>())
+            (t.flow, t.dest, t.route_uniform)
         };
         let flow = &net.flows[flow_id.index()];
         let routes = &flow.destinations[dest].routes;
@@ -787,10 +809,12 @@ impl<'a> CorridorModel<'a> {
         let rest: Vec<Vec<Consignment>> = sizes.into_iter().map(&mut fill).collect();
         let template = self.train(id);
         template.consignments = first;
-        let (flow, dest, route, pos, port_arrival, wait_start) = (
+        let (flow, dest, route, decided, route_uniform, pos, port_arrival, wait_start) = (
             template.flow,
             template.dest,
             template.route,
+            template.decided,
+            template.route_uniform,
             template.pos,
             template.port_arrival,
             template.wait_start,
@@ -802,7 +826,8 @@ impl<'a> CorridorModel<'a> {
                 flow,
                 dest,
                 route,
-                decided: true,
+                decided,
+                route_uniform,
                 pos,
                 consignments,
                 rng: stream_rng(self.seed, self.replication, rng_seed),
@@ -864,8 +889,8 @@ impl<'a> CorridorModel<'a> {
             let waited = t.end_wait(now);
             let dwell = now.since(t.port_arrival).unwrap_or(SimDuration::ZERO);
             let (containers, port_wait) = (t.containers(), t.port_wait);
-            self.tally
-                .handed_over(pid, dir, waited, dwell, port_wait, containers);
+            self.tally.left_port(pid, dir, waited, dwell, port_wait);
+            self.tally.handed_over(pid, dir, containers);
             self.record(now, id, "handed_over", self.net.ports[pid.index()].place);
             self.split_and_depart(id, pid, dir, s);
         }
@@ -900,7 +925,12 @@ impl<'a> CorridorModel<'a> {
                     .handover
                     .remove(k);
                 let mut other_train = self.remove(other);
-                other_train.end_wait(now);
+                let waited = other_train.end_wait(now);
+                let dwell = now
+                    .since(other_train.port_arrival)
+                    .unwrap_or(SimDuration::ZERO);
+                self.tally
+                    .left_port(pid, dir, waited, dwell, other_train.port_wait);
                 let side = &mut self.ports[pid.index()].sides[dir.index()];
                 side.inside -= 1;
                 let inside = side.inside;
@@ -944,8 +974,8 @@ impl<'a> CorridorModel<'a> {
                 .random_closures
                 .as_ref()
                 .expect("random closures are configured");
-            let open = port.rng.sample::<f64, _>(Exp1) * rc.mean_between.as_hours_f64();
-            s.schedule_in(to_duration(open), CorridorEvent::CloseStart(pid, true));
+            let open = open_spell(&mut port.rng, rc);
+            s.schedule_in(open, CorridorEvent::CloseStart(pid, true));
         }
         if self.ports[pid.index()].closures == 0 {
             self.tally.closed(pid, now, false);
@@ -999,6 +1029,7 @@ impl Model for CorridorModel<'_> {
     fn handle(&mut self, event: CorridorEvent, s: &mut Scheduler<CorridorEvent>) {
         match event {
             CorridorEvent::Release(f) => self.release(f, s),
+            CorridorEvent::Nominal(f) => self.nominal(f, s),
             CorridorEvent::Arrive(id) => self.arrive(id, s),
             CorridorEvent::InspectionDone(id) => self.inspection_done(id, s),
             CorridorEvent::CranesDone(id) => self.cranes_done(id, s),
@@ -1012,6 +1043,12 @@ impl Model for CorridorModel<'_> {
             CorridorEvent::WarmupEnd => self.warmup_end(s.now()),
         }
     }
+}
+
+/// The open time before a port's next random stoppage: exponential with
+/// the configured mean.
+fn open_spell(rng: &mut SimRng, rc: &super::network::RandomClosures) -> SimDuration {
+    to_duration(rng.sample::<f64, _>(Exp1) * rc.mean_between.as_hours_f64())
 }
 
 /// Converts a validated sample \[h\] to ticks. Samples of a validated

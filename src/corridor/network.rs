@@ -51,6 +51,9 @@ id_type!(
     FlowId
 );
 
+/// Days of the months of a 365-day year, January first.
+pub(crate) const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /// Track gauge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Gauge {
@@ -274,8 +277,8 @@ pub struct Destination {
     pub share: f64,
     /// Candidate routes, one per entry of the flow's `via`.
     pub routes: Vec<RouteId>,
-    /// Index into the routes' places where the choice is made: the last
-    /// place all candidates share.
+    /// Index into the routes' places where the choice is made: the place
+    /// from which the candidates' legs first differ.
     pub decision_index: usize,
 }
 
@@ -327,7 +330,8 @@ pub struct Network {
     pub routes: Vec<Route>,
     /// Origin–destination flows.
     pub flows: Vec<Flow>,
-    /// Monthly rate multipliers, January first.
+    /// Monthly rate multipliers, January first, normalised so that their
+    /// average weighted by the days of each month is exactly 1.
     pub seasonality: [f64; 12],
     /// Named groups of ports reported together.
     pub groups: Vec<(String, Vec<PortId>)>,
@@ -371,6 +375,13 @@ fn side(path: &str, s: &PortSideSpec, change: GaugeChange) -> Result<PortSide, I
                 format!("from 1 to the side's {} cranes", s.cranes),
             ));
         }
+    }
+    if s.yard_capacity_trains == 0 {
+        return Err(InvalidField::new(
+            format!("{path}.yard_capacity_trains"),
+            0,
+            "at least 1 waiting place (a train that finds none is held upstream)",
+        ));
     }
     if s.reference_containers == 0 {
         return Err(InvalidField::new(
@@ -510,15 +521,27 @@ impl Network {
             let random_closures = match &p.random_closures {
                 None => None,
                 Some(c) => {
-                    let days = positive_finite(
-                        &format!("{path}.random_closures.mean_days_between"),
-                        c.mean_days_between,
-                        36_525.0,
-                    )?;
+                    let between = format!("{path}.random_closures.mean_days_between");
+                    if !(c.mean_days_between >= 1.0 / 24.0 && c.mean_days_between <= 36_525.0) {
+                        return Err(InvalidField::new(
+                            between,
+                            c.mean_days_between,
+                            "a mean open time from 1 hour (1/24 day) to 36525 days",
+                        ));
+                    }
+                    let dpath = format!("{path}.random_closures.duration");
+                    let duration = dist(&dpath, &c.duration)?;
+                    if !(duration.mean_hours() > 0.0) {
+                        return Err(InvalidField::new(
+                            dpath,
+                            format!("a mean of {} h", duration.mean_hours()),
+                            "stoppages that last some time (a mean above 0 h)",
+                        ));
+                    }
                     Some(RandomClosures {
-                        mean_between: SimDuration::try_from_hours_f64(days * 24.0)
+                        mean_between: SimDuration::try_from_hours_f64(c.mean_days_between * 24.0)
                             .expect("bounded above"),
-                        duration: dist(&format!("{path}.random_closures.duration"), &c.duration)?,
+                        duration,
                     })
                 }
             };
@@ -629,13 +652,24 @@ impl Network {
             }
             seasonality[i] = m;
         }
-        let mean = seasonality.iter().sum::<f64>() / 12.0;
-        if (mean - 1.0).abs() > 1e-3 {
+        // Normalise so that the multipliers, weighted by the days of their
+        // months, average exactly 1: `trains_per_year` then holds for every
+        // 365-day year.
+        let weighted = seasonality
+            .iter()
+            .zip(MONTH_DAYS)
+            .map(|(m, d)| m * d as f64)
+            .sum::<f64>()
+            / 365.0;
+        if !(weighted > 0.0) {
             return Err(InvalidField::new(
                 "demand.seasonality",
-                format!("multipliers averaging {mean:.4}"),
-                "multipliers averaging 1 (within 0.001), so that trains_per_year holds",
+                "all zero",
+                "at least one month with a positive multiplier",
             ));
+        }
+        for m in &mut seasonality {
+            *m /= weighted;
         }
         let multiplier = spec.demand.multiplier;
         if !(0.0..=1000.0).contains(&multiplier) {
@@ -706,17 +740,19 @@ impl Network {
                 }
                 let routes =
                     net.candidate_routes(&path, &f.via, origin, place, direction, &lookup)?;
+                // The place from which the candidates' legs first differ
+                // (parallel sections between the same places count as a
+                // difference).
                 let decision_index = {
-                    let first = &net.routes[routes[0].index()].places;
+                    let first = &net.routes[routes[0].index()].legs;
                     routes[1..]
                         .iter()
                         .map(|r| {
-                            let other = &net.routes[r.index()].places;
+                            let other = &net.routes[r.index()].legs;
                             first.iter().zip(other).take_while(|(a, b)| a == b).count()
                         })
                         .min()
                         .unwrap_or(first.len())
-                        .saturating_sub(1)
                 };
                 destinations.push(Destination {
                     place,

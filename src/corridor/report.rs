@@ -11,7 +11,8 @@ use crate::time::{SimDuration, SimTime};
 pub struct SideStats {
     /// Trains that reached the port (including those then held upstream).
     pub arrivals: u64,
-    /// Trains handed over to the next railway (after splits and couplings).
+    /// Formations handed over to the next railway: counted at the border,
+    /// after coupling and before any split (the handover cap counts these).
     pub handed_over: u64,
     /// Containers handed over \[FEU\].
     pub containers_out: u64,
@@ -28,7 +29,8 @@ pub struct SideStats {
     pub dwell: Histogram,
     /// The same dwell \[h\].
     pub dwell_hours: OnlineStats,
-    /// Wait for the handover after transshipment \[h\].
+    /// Wait for the handover after transshipment, per train leaving the
+    /// port (handed over or coupled) \[h\].
     pub handover_wait_hours: OnlineStats,
     /// All waiting at the port per train handed over: upstream hold, track
     /// queue, cranes and handover \[ms\]. The congestion measure.
@@ -371,24 +373,29 @@ impl Tally {
         self.report.network.coupled_away += n;
     }
 
-    pub(crate) fn handed_over(
+    /// A train leaves the port: handed over, or coupled onto another.
+    pub(crate) fn left_port(
         &mut self,
         p: PortId,
         d: Direction,
         waited: SimDuration,
         dwell: SimDuration,
         delay: SimDuration,
-        containers: u32,
     ) {
         let side = self.side(p, d);
-        side.handed_over += 1;
         side.delay.record(delay.as_millis());
         side.delay_hours.push(delay.as_hours_f64());
-        side.containers_out += u64::from(containers);
         side.handover_wait_hours.push(waited.as_hours_f64());
         side.dwell.record(dwell.as_millis());
-        side.dwell_ms += u128::from(dwell.as_millis());
         side.dwell_hours.push(dwell.as_hours_f64());
+        side.dwell_ms += u128::from(dwell.as_millis());
+    }
+
+    /// A formation is handed over (counted once, before any split).
+    pub(crate) fn handed_over(&mut self, p: PortId, d: Direction, containers: u32) {
+        let side = self.side(p, d);
+        side.handed_over += 1;
+        side.containers_out += u64::from(containers);
     }
 
     pub(crate) fn in_port(&mut self, p: PortId, d: Direction, now: SimTime, n: u64) {
@@ -520,29 +527,28 @@ impl ReplicationReport {
             );
         }
         for (name, members) in &self.groups {
-            let mut all = OnlineStats::new();
-            let mut all_hist = Histogram::new();
-            for &p in members {
-                for s in &self.ports[p].sides {
-                    all.merge(&s.delay_hours);
-                    all_hist.merge(&s.delay);
+            // Train-weighted over the member ports: both directions, then
+            // each direction.
+            let merged = |dirs: &[Direction]| {
+                let (mut delay, mut hist, mut served) = (OnlineStats::new(), Histogram::new(), 0);
+                for &p in members {
+                    for d in dirs {
+                        let s = &self.ports[p].sides[d.index()];
+                        delay.merge(&s.delay_hours);
+                        hist.merge(&s.delay);
+                        served += s.handed_over + s.coupled_away;
+                    }
                 }
-            }
-            put(format!("group.{name}.delay_mean_h"), all.mean());
+                (delay, hist, served)
+            };
+            let (delay, hist, _) = merged(&Direction::BOTH);
+            put(format!("group.{name}.delay_mean_h"), delay.mean());
             put(
                 format!("group.{name}.delay_p95_h"),
-                all_hist.quantile(0.95).map(ms_to_hours),
+                hist.quantile(0.95).map(ms_to_hours),
             );
             for dir in Direction::BOTH {
-                let mut delay = OnlineStats::new();
-                let mut hist = Histogram::new();
-                let mut served = 0;
-                for &p in members {
-                    let s = &self.ports[p].sides[dir.index()];
-                    delay.merge(&s.delay_hours);
-                    hist.merge(&s.delay);
-                    served += s.handed_over + s.coupled_away;
-                }
+                let (delay, hist, served) = merged(&[dir]);
                 let k = |m: &str| format!("group.{name}.{}.{m}", dir.name());
                 put(
                     k("trains_per_day"),
@@ -589,7 +595,7 @@ impl ReplicationReport {
     }
 }
 
-/// Milliseconds to hours.
+/// Milliseconds (as histograms keep them) to hours.
 pub fn ms_to_hours(ms: u64) -> f64 {
-    ms as f64 / crate::time::TICKS_PER_HOUR as f64
+    SimDuration::from_millis(ms).as_hours_f64()
 }

@@ -1,6 +1,6 @@
 //! Routing at decision points: which candidate route a train takes.
 
-use super::network::{Direction, Network, PlaceKind, PortId, RouteId};
+use super::network::{Direction, GaugeChange, Network, PlaceKind, PortId, RouteId};
 
 /// What a routing policy may look at: the live state of the ports.
 pub trait PortLoad {
@@ -48,10 +48,13 @@ impl RoutingContext<'_> {
             if let PlaceKind::Port(pid) = self.network.places[place.index()].kind {
                 let port = &self.network.ports[pid.index()];
                 let side = &port.sides[self.direction.index()];
-                let ahead = f64::from(self.load.trains_before_track(pid, self.direction));
-                let track_hours = side.transshipment.mean_hours() + side.track_release.mean_hours();
-                hours += port.mean_processing_hours(self.direction)
-                    + ahead * track_hours / f64::from(side.tracks.max(1));
+                hours += port.mean_processing_hours(self.direction);
+                if port.change != GaugeChange::None {
+                    let ahead = f64::from(self.load.trains_before_track(pid, self.direction));
+                    let track_hours =
+                        side.transshipment.mean_hours() + side.track_release.mean_hours();
+                    hours += ahead * track_hours / f64::from(side.tracks);
+                }
                 if let Some(cap) = side.handover_cap_per_day {
                     let backlog = f64::from(self.load.handover_backlog(pid, self.direction));
                     hours += 24.0 * backlog / f64::from(cap);
@@ -74,6 +77,24 @@ pub trait RoutingPolicy: Send + Sync {
     fn choose(&self, ctx: &RoutingContext<'_>) -> usize;
 }
 
+/// The index whose cumulative share first exceeds `u` (a uniform draw in
+/// [0, 1)); if rounding leaves `u` at or above the sum, the last index with
+/// a positive share.
+pub(crate) fn pick_by_share(shares: impl Iterator<Item = f64>, u: f64) -> usize {
+    let mut acc = 0.0;
+    let mut last_positive = 0;
+    for (k, s) in shares.enumerate() {
+        acc += s;
+        if s > 0.0 {
+            last_positive = k;
+        }
+        if u < acc {
+            return k;
+        }
+    }
+    last_positive
+}
+
 /// Draws a route with the scenario's shares.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FixedShares;
@@ -84,16 +105,7 @@ impl RoutingPolicy for FixedShares {
     }
 
     fn choose(&self, ctx: &RoutingContext<'_>) -> usize {
-        let mut acc = 0.0;
-        for (k, &s) in ctx.shares.iter().enumerate() {
-            acc += s;
-            if ctx.uniform < acc {
-                return k;
-            }
-        }
-        // Rounding left the draw just above the sum: the last route with a
-        // positive share.
-        ctx.shares.iter().rposition(|&s| s > 0.0).unwrap_or(0)
+        pick_by_share(ctx.shares.iter().copied(), ctx.uniform)
     }
 }
 

@@ -292,8 +292,10 @@ impl<E> EventQueue<E> {
     }
 
     /// Number of live (scheduled, not yet fired, not cancelled) events.
+    /// (A key from another queue would count as cancelled here without
+    /// being in the heap; the count saturates rather than underflow.)
     pub fn len(&self) -> usize {
-        self.heap.len() - self.cancelled.len()
+        self.heap.len().saturating_sub(self.cancelled.len())
     }
 
     /// Whether no live event remains.

@@ -339,7 +339,9 @@ pub struct Interval {
 }
 
 impl Interval {
-    fn of(s: &OnlineStats, level: f64) -> Option<Interval> {
+    /// The mean of `s` with its Student-t interval at `level`; `None` if
+    /// `s` is empty.
+    pub fn of(s: &OnlineStats, level: f64) -> Option<Interval> {
         Some(Interval {
             mean: s.mean()?,
             half_width: s
@@ -358,25 +360,14 @@ impl Interval {
 }
 
 /// Compares `metric` between two variants run on the same seeds, pairing
-/// replications by index. `None` if fewer than one replication has the
-/// metric in both.
+/// replications by index. `None` if no replication has the metric in both.
 pub fn compare(
     base: &VariantResult,
     other: &VariantResult,
     metric: &str,
     level: f64,
 ) -> Option<Difference> {
-    let b: BTreeMap<u64, f64> = base.values(metric).into_iter().collect();
-    let mut sb = OnlineStats::new();
-    let mut so = OnlineStats::new();
-    let mut sd = OnlineStats::new();
-    for (r, vo) in other.values(metric) {
-        if let Some(&vb) = b.get(&r) {
-            sb.push(vb);
-            so.push(vo);
-            sd.push(vo - vb);
-        }
-    }
+    let (sb, so, sd) = paired(base, other, metric);
     let n = sd.count();
     if n == 0 {
         return None;
@@ -408,6 +399,46 @@ pub fn compare(
         variance_reduction,
         n,
     })
+}
+
+/// Moments of `metric` in `base`, in `other`, and of the difference
+/// (other − base), over the replications present in both, in index order.
+fn paired(
+    base: &VariantResult,
+    other: &VariantResult,
+    metric: &str,
+) -> (OnlineStats, OnlineStats, OnlineStats) {
+    let b: BTreeMap<u64, f64> = base.values(metric).into_iter().collect();
+    let (mut sb, mut so, mut sd) = (OnlineStats::new(), OnlineStats::new(), OnlineStats::new());
+    for (r, vo) in other.values(metric) {
+        if let Some(&vb) = b.get(&r) {
+            sb.push(vb);
+            so.push(vo);
+            sd.push(vo - vb);
+        }
+    }
+    (sb, so, sd)
+}
+
+/// The error for a metric that no replication produced.
+pub(crate) fn unknown_metric(metric: &str, result: &VariantResult) -> String {
+    let head = metric.split('.').next().unwrap_or("");
+    let mut similar: Vec<&str> = result
+        .names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.starts_with(head))
+        .collect();
+    similar.sort_unstable();
+    similar.truncate(8);
+    format!(
+        "no replication produced the metric '{metric}'{}",
+        if similar.is_empty() {
+            String::new()
+        } else {
+            format!(" (some that exist: {})", similar.join(", "))
+        }
+    )
 }
 
 /// When to stop adding replications.
@@ -457,7 +488,8 @@ impl StoppingRule {
 ///
 /// # Errors
 ///
-/// As [`Runner::run_into`].
+/// As [`Runner::run_into`], and a message if no replication produces the
+/// rule's metric.
 pub fn run_until_precise(
     runner: &Runner,
     variants: &[&Network],
@@ -479,18 +511,14 @@ pub fn run_until_precise(
         }
         n = target;
         progress(n);
+        if !results[0].names.contains(&rule.metric) {
+            return Err(unknown_metric(&rule.metric, &results[0]));
+        }
         let precise = if variants.len() == 1 {
             rule.satisfied(&results[0].stats(&rule.metric))
         } else {
             results[1..].iter().all(|r| {
-                let mut d = OnlineStats::new();
-                let base: BTreeMap<u64, f64> =
-                    results[0].values(&rule.metric).into_iter().collect();
-                for (i, v) in r.values(&rule.metric) {
-                    if let Some(b) = base.get(&i) {
-                        d.push(v - b);
-                    }
-                }
+                let (_, _, d) = paired(&results[0], r, &rule.metric);
                 rule.satisfied(&d)
             })
         };

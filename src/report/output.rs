@@ -27,7 +27,8 @@ pub struct Manifest {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u64,
-    /// Worker threads.
+    /// Worker threads (a record of how the run was made: results are the
+    /// same for any number).
     pub threads: usize,
     /// Demand multiplier applied on top of the scenario's.
     pub demand_multiplier: f64,
@@ -146,13 +147,12 @@ impl Study {
                     .into_iter()
                     .filter_map(|m| {
                         let s = v.stats(&m);
-                        let mean = s.mean()?;
-                        let half_width = s.confidence_interval(level).map(|c| c.half_width);
+                        let i = Interval::of(&s, level)?;
                         Some((
                             m,
                             MetricSummary {
-                                mean,
-                                half_width,
+                                mean: i.mean,
+                                half_width: i.half_width,
                                 n: s.count(),
                             },
                         ))
@@ -229,15 +229,10 @@ impl Study {
             let mut row = vec![m.clone()];
             let mut any = false;
             for (_, v) in &self.variants {
-                let s = v.stats(m);
-                row.push(match s.mean() {
-                    Some(mean) => {
+                row.push(match Interval::of(&v.stats(m), level) {
+                    Some(i) => {
                         any = true;
-                        Interval {
-                            mean,
-                            half_width: s.confidence_interval(level).map(|c| c.half_width),
-                        }
-                        .display(3)
+                        i.display(3)
                     }
                     None => "—".into(),
                 });

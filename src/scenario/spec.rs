@@ -135,7 +135,9 @@ impl Default for ExperimentSpec {
 pub struct DemandSpec {
     /// Multiplies every flow's trains per year (growth scenarios).
     pub multiplier: f64,
-    /// Twelve monthly rate multipliers, January first, averaging 1.
+    /// Twelve monthly rate multipliers, January first. They are scaled so
+    /// that their average weighted by the days of each month is 1, so
+    /// `trains_per_year` holds whatever their scale.
     pub seasonality: Vec<f64>,
 }
 
