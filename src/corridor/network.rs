@@ -176,7 +176,7 @@ pub struct PortSide {
     pub yard_capacity: u32,
     /// Longest outgoing train \[FEU\].
     pub max_containers_out: Option<u32>,
-    /// Couple waiting trains for the same destination.
+    /// Couple trains waiting for the handover on the same remaining route.
     pub couple_waiting_trains: bool,
 }
 

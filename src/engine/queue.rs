@@ -36,8 +36,8 @@ impl EventKey {
 /// inside the kernel left `pop` as an out-of-line call and made M/M/1 45 %
 /// slower than the hand-rolled loop; a 4-ary heap was 13–35 % slower at 16
 /// and 1,000 pending events; this small binary heap inlines into the run
-/// loop, is 15 % faster than the reference on M/M/1 and 4–16 % slower on
-/// the hold model.
+/// loop and runs M/M/1 5–15 % faster than the reference, and the hold
+/// model from 14 % slower to 9 % faster, depending on size and run.
 struct Entry<E> {
     key: Key,
     event: E,

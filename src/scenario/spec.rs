@@ -256,11 +256,13 @@ pub struct PortSideSpec {
     /// Waiting places for trains in inspection or queued for a track; a
     /// train that finds them full is held upstream \[trains\].
     pub yard_capacity_trains: u32,
-    /// Largest train leaving on this side \[FEU\]: longer trains are split.
+    /// Largest train leaving on this side \[FEU\]: longer formations are
+    /// split after the handover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_containers_out: Option<u32>,
-    /// Couple trains for the same destination that wait together for the
-    /// handover, up to `max_containers_out`.
+    /// Couple trains that wait together for the handover and go the same
+    /// way from here (the rest of their routes match), up to
+    /// `max_containers_out`; the cap then counts the coupled formation once.
     #[serde(default)]
     pub couple_waiting_trains: bool,
 }
