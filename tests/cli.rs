@@ -15,6 +15,17 @@ fn silkrail(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs a command that must succeed and print JSON.
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = silkrail(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on standard output")
+}
+
 /// A fresh scratch directory under the target directory.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -161,7 +172,7 @@ const ALPHA: f64 = 0.001;
 fn the_mmc_file_reproduces_erlang_c_through_the_command_line() {
     let dir = scratch("mmc");
     let level = format!("{}", 1.0 - ALPHA);
-    let out = silkrail(&[
+    let json = json_of(&[
         "run",
         "examples/scenarios/mmc_port.toml",
         "--level",
@@ -171,12 +182,6 @@ fn the_mmc_file_reproduces_erlang_c_through_the_command_line() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let truth = erlang_c(3, 2.4, 1.0).unwrap();
     for (metric, exact) in [
         ("port.port.westbound.wait_mean_h", truth.wq),
@@ -240,7 +245,7 @@ fn stopping_rule_and_sweep_come_from_the_file() {
     let file = dir.join("mmc_rules.toml");
     std::fs::write(&file, text).unwrap();
 
-    let out = silkrail(&[
+    let json = json_of(&[
         "run",
         file.to_str().unwrap(),
         "--out",
@@ -248,12 +253,6 @@ fn stopping_rule_and_sweep_come_from_the_file() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let n = json["manifest"]["replications"].as_u64().unwrap();
     assert!(
         (4..=40).contains(&n) && n.is_multiple_of(4),
@@ -263,7 +262,7 @@ fn stopping_rule_and_sweep_come_from_the_file() {
     let precise = m["half_width"].as_f64().unwrap() <= 0.05 * m["mean"].as_f64().unwrap();
     assert!(precise || n == 40);
 
-    let out = silkrail(&[
+    let json = json_of(&[
         "sweep",
         file.to_str().unwrap(),
         "--out",
@@ -271,12 +270,6 @@ fn stopping_rule_and_sweep_come_from_the_file() {
         "--format",
         "json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let points = json["sweep"]["series"][0]["points"].as_array().unwrap();
     assert_eq!(points.len(), 2);
     assert_eq!(json["sweep"]["replications"].as_u64(), Some(3));

@@ -23,6 +23,17 @@ fn settings(seed: u64, replication: u64, days: u64) -> RunSettings {
     }
 }
 
+/// The built-in scenario with trains coupled at Dostyk up to 120 FEU, and
+/// a handover cap tight enough that trains wait together.
+fn coupling_at_dostyk() -> Scenario {
+    let mut spec = Scenario::builtin().spec;
+    let side = &mut spec.ports.get_mut("alashankou_dostyk").unwrap().westbound;
+    side.max_containers_out = Some(120);
+    side.couple_waiting_trains = true;
+    side.handover_cap_trains_per_day = Some(8);
+    Scenario::from_spec(spec).unwrap()
+}
+
 #[test]
 fn trains_and_containers_are_conserved_everywhere() {
     let base = Scenario::builtin();
@@ -45,12 +56,7 @@ fn littles_law_holds_exactly_at_every_port() {
     // equals the sum of dwells, to the millisecond (L·T = Σ W), with and
     // without trains coupled at the handover.
     let base = Scenario::builtin();
-    let mut spec = base.spec.clone();
-    let side = &mut spec.ports.get_mut("alashankou_dostyk").unwrap().westbound;
-    side.max_containers_out = Some(120);
-    side.couple_waiting_trains = true;
-    side.handover_cap_trains_per_day = Some(8);
-    let coupling = Scenario::from_spec(spec).unwrap();
+    let coupling = coupling_at_dostyk();
     for s in [&base, &coupling] {
         let mut cfg = settings(5, 0, 90);
         cfg.warmup = SimDuration::ZERO;
@@ -187,13 +193,7 @@ fn blocking_holds_trains_upstream_and_loses_none() {
 
 #[test]
 fn coupling_conserves_containers() {
-    let base = Scenario::builtin();
-    let mut spec = base.spec.clone();
-    let side = &mut spec.ports.get_mut("alashankou_dostyk").unwrap().westbound;
-    side.max_containers_out = Some(120);
-    side.couple_waiting_trains = true;
-    side.handover_cap_trains_per_day = Some(8);
-    let s = Scenario::from_spec(spec).unwrap();
+    let s = coupling_at_dostyk();
     let r = CorridorModel::run(&s.network, settings(4, 0, 90));
     let side = &r.port("alashankou_dostyk").unwrap().sides[0];
     assert!(
