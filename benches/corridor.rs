@@ -8,8 +8,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use silkrail::corridor::{CorridorModel, RunSettings};
-use silkrail::montecarlo::Runner;
+use silkrail::montecarlo::{Arm, NoRows, Runner};
 use silkrail::scenario::Scenario;
+use silkrail::study::CorridorExperiment;
 use silkrail::time::SimDuration;
 
 fn settings(replication: u64) -> RunSettings {
@@ -46,11 +47,12 @@ fn bench_threads(c: &mut Criterion) {
     let mut g = c.benchmark_group("replications");
     g.sample_size(10);
     g.throughput(Throughput::Elements(REPS));
+    let model = CorridorExperiment::of(&base);
+    let arms = [Arm::new("base", &model)];
     for threads in [1usize, 2] {
-        let mut runner = Runner::new(&base.experiment);
-        runner.threads = Some(threads);
+        let runner = Runner::new(2026, Some(threads)).expect("pool starts");
         g.bench_function(BenchmarkId::new("threads", threads), |b| {
-            b.iter(|| black_box(runner.run(&base.network, REPS).expect("pool starts")))
+            b.iter(|| black_box(runner.run(&arms, 0..REPS, &mut NoRows).expect("runs")))
         });
     }
     g.finish();

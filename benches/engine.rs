@@ -11,8 +11,8 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand_distr::{Distribution, Exp};
 use silkrail::engine::{Model, Scheduler, Simulation};
-use silkrail::montecarlo::{SimRng, stream_rng};
 use silkrail::queueing::Station;
+use silkrail::rng::{SimRng, stream_rng};
 use silkrail::time::{SimDuration, SimTime};
 
 const SEED: u64 = 2026;

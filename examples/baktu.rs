@@ -17,9 +17,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use silkrail::report::charts;
+use silkrail::metric::MetricKey;
+use silkrail::report::{comparison_table, run_into_folder};
 use silkrail::scenario::Scenario;
-use silkrail::study::{Progress, StudyPlan, SweepPlan, multiplier_grid, write_study};
+use silkrail::study::{StudyPlan, SweepPlan, multiplier_grid};
 
 const HELP: &str = "\
 baktu: the reference corridor without and with the Baktu–Bakhty crossing
@@ -159,7 +160,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let metric = "group.cn_kz.delay_mean_h".to_string();
+    let keys = silkrail::corridor::metric_keys(&baktu.network);
+    let key = |name: &str| keys.iter().find(|k| k.to_string() == name).cloned();
+    let Some(metric) = key("group.cn_kz.delay_mean_hours") else {
+        eprintln!("error: the built-in scenario has no group cn_kz");
+        return ExitCode::FAILURE;
+    };
     let sweep = args.sweep.map(|(lo, hi, step)| SweepPlan {
         multipliers: multiplier_grid(lo, hi, step).unwrap_or_default(),
         metric: metric.clone(),
@@ -178,40 +184,32 @@ fn main() -> ExitCode {
         shard: None,
     };
     let start = Instant::now();
-    let progress = Progress::new(plan.work());
-    let study = match plan.run(&progress) {
-        Ok(s) => s,
+    let written = match run_into_folder(&plan, &args.out, true, None) {
+        Ok(w) => w,
         Err(e) => {
-            progress.finish();
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    progress.finish();
     let secs = start.elapsed().as_secs_f64();
+    let study = &written.study;
 
     let m = &study.manifest;
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{} — {} replications per variant, seed {}, {} threads, demand × {}, {:.0} days after a {:.0}-day warm-up",
-        m.scenario,
-        m.replications,
-        m.seed,
-        m.threads,
-        m.demand_multiplier,
-        m.horizon_days,
-        m.warmup_days
+        "{} — {} replications per variant, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up",
+        m.scenario, m.replications, m.seed, m.demand_multiplier, m.horizon_days, m.warmup_days
     );
     let _ = writeln!(
         text,
         "Means with 95 % intervals; paired differences on common random numbers (with − without).\n"
     );
-    let mut rows: Vec<String> = vec![
-        metric.clone(),
-        "group.cn_kz.delay_p95_h".into(),
-        "group.cn_kz.westbound.delay_mean_h".into(),
-        "group.cn_kz.eastbound.delay_mean_h".into(),
+    let mut names: Vec<String> = vec![
+        "group.cn_kz.delay_mean_hours".into(),
+        "group.cn_kz.delay_p95_hours".into(),
+        "group.cn_kz.westbound.delay_mean_hours".into(),
+        "group.cn_kz.eastbound.delay_mean_hours".into(),
     ];
     for port in [
         "alashankou_dostyk",
@@ -220,18 +218,23 @@ fn main() -> ExitCode {
         "brest_malaszewicze",
     ] {
         for dir in ["westbound", "eastbound"] {
-            for what in ["trains_per_day", "delay_mean_h", "dwell_mean_h"] {
-                rows.push(format!("port.{port}.{dir}.{what}"));
+            for what in [
+                "throughput_trains_per_day",
+                "delay_mean_hours",
+                "dwell_mean_hours",
+            ] {
+                names.push(format!("port.{port}.{dir}.{what}"));
             }
         }
     }
-    rows.extend([
+    names.extend([
         "od.xian.duisburg.transit_mean_days".to_string(),
         "network.transit_mean_days".into(),
-        "network.delayed_share".into(),
+        "network.delayed_ratio".into(),
         "network.backlog_trains".into(),
     ]);
-    text.push_str(&study.comparison_table(&rows));
+    let rows: Vec<MetricKey> = names.iter().filter_map(|n| key(n)).collect();
+    text.push_str(&comparison_table(study, &rows));
     if let Some(sweep) = &study.sweep {
         let _ = writeln!(
             text,
@@ -242,40 +245,26 @@ fn main() -> ExitCode {
             let curve: Vec<String> = s
                 .points
                 .iter()
-                .map(|p| format!("{:.1}×: {:.1}", p.multiplier, p.value.mean))
+                .map(|p| format!("{:.1}×: {:.1}", p.x, p.value.mean))
                 .collect();
-            let _ = writeln!(text, "  {:<14} {}", s.variant, curve.join("  "));
+            let _ = writeln!(text, "  {:<14} {}", s.label, curve.join("  "));
             let _ = match s.saturation {
                 Some(x) => writeln!(text, "  {:<14} saturates at {x:.2}× today's demand", ""),
                 None => writeln!(text, "  {:<14} does not saturate in the range swept", ""),
             };
         }
     }
-    let not_conserved = study
-        .variants
-        .iter()
-        .flat_map(|(_, v)| &v.records)
-        .filter(|r| !r.conserved)
-        .count();
+    let not_conserved: u64 = study.result.arms.iter().map(|a| a.inconsistent).sum();
     if not_conserved > 0 {
         eprintln!("error: {not_conserved} replications did not conserve trains or containers");
         return ExitCode::FAILURE;
     }
-    let svgs = charts::study_charts(&study);
-    match write_study(&study, &args.out, &svgs) {
-        Ok(files) => {
-            let _ = writeln!(
-                text,
-                "\nWrote {} files to {}/ in {secs:.1} s of simulation.",
-                files.len(),
-                args.out.display()
-            );
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
+    let _ = writeln!(
+        text,
+        "\nWrote {} files to {}/ in {secs:.1} s.",
+        written.files.len(),
+        written.dir.display()
+    );
     // A closed pipe (`| head`) is not an error.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS

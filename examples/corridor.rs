@@ -5,6 +5,7 @@
 //! cargo run --release --example corridor -- [--seed 2026] [--days 365] [--quick]
 //! ```
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -53,6 +54,8 @@ fn main() -> ExitCode {
         }
     };
     let e = &base.experiment;
+    // Tables go to standard output; a closed pipe (`| head`) ends quietly.
+    let mut out = std::io::stdout().lock();
     let settings = RunSettings {
         seed: seed.unwrap_or(e.seed),
         replication: 0,
@@ -65,19 +68,23 @@ fn main() -> ExitCode {
         let start = Instant::now();
         let report = CorridorModel::run(&scenario.network, settings);
         let secs = start.elapsed().as_secs_f64();
-        println!(
-            "\n== {} ({}) — seed {}, replication 0",
+        let text = format!(
+            "\n== {} ({}) — seed {}, replication 0\n{}{} events in {:.3} s ({:.1} M events/s)\n",
             scenario.spec.name,
             scenario.variant.as_deref().unwrap_or("base"),
-            settings.seed
-        );
-        print!("{}", port_table(&report));
-        println!(
-            "{} events in {:.3} s ({:.1} M events/s)",
+            settings.seed,
+            port_table(&report),
             report.events,
             secs,
             report.events as f64 / secs / 1e6
         );
+        if let Err(e) = out.write_all(text.as_bytes()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: cannot write to standard output: {e}");
+            return ExitCode::FAILURE;
+        }
         if !report.is_conserved() {
             eprintln!(
                 "error: trains or containers were not conserved: {:?}",

@@ -13,14 +13,17 @@
 //! its interval at the significance level `ALPHA`.
 //!
 //! The model itself, [`silkrail::queueing::Station`], is written on the
-//! public kernel API exactly as a user would write their own.
+//! public kernel API exactly as a user would write their own, and runs
+//! through the generic experiment layer as
+//! [`silkrail::queueing::StationExperiment`].
 
 use std::process::ExitCode;
 
+use std::io::Write;
+
 use rand_distr::Exp;
-use rayon::prelude::*;
-use silkrail::queueing::{Station, erlang_c};
-use silkrail::stats::OnlineStats;
+use silkrail::montecarlo::{Arm, NoRows, Replicate, Runner};
+use silkrail::queueing::{StationExperiment, erlang_c};
 
 /// Significance level of the agreement check: a 99.9 % confidence interval.
 const ALPHA: f64 = 0.001;
@@ -105,46 +108,34 @@ fn main() -> ExitCode {
     };
 
     let warmup = args.customers / 10;
-    // One replication per index, collected in index order: the result does
-    // not depend on the number of threads.
-    let per_rep: Vec<(f64, f64, f64, u64)> = (0..args.replications)
-        .into_par_iter()
-        .map(|rep| {
-            let station = Station::new(
-                args.servers,
-                arrivals,
-                service,
-                warmup,
-                args.customers,
-                args.seed,
-                rep,
-            );
-            let mut sim = station.into_simulation();
-            sim.run();
-            let end = sim.now();
-            let s = sim.model().stats();
-            (
-                s.wait_hours.mean().unwrap_or(0.0),
-                s.queue_len.mean(end).unwrap_or(0.0),
-                s.busy.mean(end).unwrap_or(0.0) / f64::from(args.servers),
-                sim.events_handled(),
-            )
-        })
-        .collect();
+    // The station through the generic experiment layer: replications in
+    // parallel, consumed in index order, so the result does not depend on
+    // the number of threads.
+    let model = StationExperiment::new(args.servers, arrivals, service, warmup, args.customers);
+    let result = match Runner::new(args.seed, None).and_then(|r| {
+        r.run(
+            &[Arm::new("M/M/c", &model)],
+            0..args.replications,
+            &mut NoRows,
+        )
+    }) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let arm = &result.arms[0];
+    let key = |m: &str| {
+        model
+            .metric_keys()
+            .into_iter()
+            .find(|k| k.measure() == m)
+            .expect("the station reports it")
+    };
 
-    let mut wq = OnlineStats::new();
-    let mut lq = OnlineStats::new();
-    let mut util = OnlineStats::new();
-    let mut events = 0;
-    for &(w, l, u, e) in &per_rep {
-        wq.push(w);
-        lq.push(l);
-        util.push(u);
-        events += e;
-    }
-
-    println!(
-        "M/M/{} with λ = {}, μ = {} (ρ = {:.3}): {} replications × {} customers after a warm-up of {}, {} events",
+    let mut text = format!(
+        "M/M/{} with λ = {}, μ = {} (ρ = {:.3}): {} replications × {} customers after a warm-up of {}, {} events\n",
         args.servers,
         args.lambda,
         args.mu,
@@ -152,37 +143,47 @@ fn main() -> ExitCode {
         args.replications,
         args.customers,
         warmup,
-        events
+        arm.events
     );
-    println!(
-        "{:<14} {:>12} {:>26} {:>12}  verdict",
+    text.push_str(&format!(
+        "{:<14} {:>12} {:>26} {:>12}  verdict\n",
         "measure",
         "simulated",
         format!("{:.1} % interval", 100.0 * (1.0 - ALPHA)),
         "Erlang C"
-    );
+    ));
     let mut all_agree = true;
-    for (name, sample, truth) in [
-        ("Wq [h]", &wq, exact.wq),
-        ("Lq", &lq, exact.lq),
-        ("utilisation", &util, exact.utilisation),
+    for (name, measure, truth) in [
+        ("Wq [h]", "wait_mean", exact.wq),
+        ("Lq", "queue_mean", exact.lq),
+        ("utilisation", "utilisation", exact.utilisation),
     ] {
-        let Some(ci) = sample.confidence_interval(1.0 - ALPHA) else {
+        let Some(ci) = arm
+            .moments(&key(measure))
+            .and_then(|m| m.confidence_interval(1.0 - ALPHA))
+        else {
             eprintln!("error: no interval for {name}");
             return ExitCode::FAILURE;
         };
         let agree = ci.contains(truth);
         all_agree &= agree;
-        println!(
-            "{:<14} {:>12.5} {:>26} {:>12.5}  {}",
+        text.push_str(&format!(
+            "{:<14} {:>12.5} {:>26} {:>12.5}  {}\n",
             name,
             ci.mean,
             format!("[{:.5}, {:.5}]", ci.lower(), ci.upper()),
             truth,
             if agree { "agrees" } else { "DISAGREES" }
-        );
+        ));
     }
-    println!("P(wait) by Erlang C: {:.5}", exact.p_wait);
+    text.push_str(&format!("P(wait) by Erlang C: {:.5}\n", exact.p_wait));
+    // A closed pipe (`| head`) is not an error; a full disk is.
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write to standard output: {e}");
+        return ExitCode::FAILURE;
+    }
     if all_agree {
         ExitCode::SUCCESS
     } else {

@@ -1,13 +1,95 @@
-//! The crate's error types.
+//! The error types that more than one layer shares: the path of a field,
+//! an invalid field, and why a scenario could not be loaded.
+//!
+//! This module sits at the bottom of the crate and imports nothing from
+//! it. Each layer's own errors live beside that layer:
+//! [`TimeError`](crate::time::TimeError),
+//! [`ScheduleError`](crate::engine::ScheduleError),
+//! [`MetricKeyError`](crate::metric::MetricKeyError),
+//! [`DistError`](crate::corridor::DistError),
+//! [`RunError`](crate::montecarlo::RunError),
+//! [`ModelError`](crate::montecarlo::ModelError),
+//! [`MergeError`](crate::montecarlo::MergeError),
+//! [`ShardError`](crate::montecarlo::ShardError) and
+//! [`StudyError`](crate::study::StudyError).
 
 use std::fmt;
 
-/// One invalid value in a scenario: where it is, what it was, what was
-/// expected.
+/// One step of a [`FieldPath`]: a key of a table or an index of a list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// A key, e.g. `ports` or `alashankou_dostyk`.
+    Key(String),
+    /// A list index, from 0.
+    Index(usize),
+}
+
+/// Where a field is in a scenario: `ports.alashankou_dostyk.westbound.tracks`,
+/// `flows.xian_west.via[1][0]`.
+///
+/// Keys that are not plain identifiers are shown quoted, as TOML writes
+/// them (`nodes."a.b"`), so a path always reads back unambiguously.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(Vec<Segment>);
+
+impl FieldPath {
+    /// The empty path (the whole scenario).
+    pub fn root() -> Self {
+        FieldPath(Vec::new())
+    }
+
+    /// The path with one more key.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.0.push(Segment::Key(key.into()));
+        self
+    }
+
+    /// The path with one more list index.
+    pub fn index(mut self, i: usize) -> Self {
+        self.0.push(Segment::Index(i));
+        self
+    }
+
+    /// The path's segments.
+    pub fn segments(&self) -> &[Segment] {
+        &self.0
+    }
+
+    /// The path with `prefix` in front (e.g. `variants.baktu`).
+    pub fn under(&self, prefix: &FieldPath) -> FieldPath {
+        FieldPath(prefix.0.iter().chain(&self.0).cloned().collect())
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Segment::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    if !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "{k:?}")?;
+                    }
+                }
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One invalid value: where it is, what it was, what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidField {
-    /// Path of the field, e.g. `ports.alashankou_dostyk.westbound.tracks`.
-    pub path: String,
+    /// Where the field is.
+    pub path: FieldPath,
     /// The value found, as written.
     pub value: String,
     /// What a valid value looks like.
@@ -16,13 +98,9 @@ pub struct InvalidField {
 
 impl InvalidField {
     /// An invalid field at `path`.
-    pub fn new(
-        path: impl Into<String>,
-        value: impl fmt::Display,
-        expected: impl Into<String>,
-    ) -> Self {
+    pub fn new(path: FieldPath, value: impl fmt::Display, expected: impl Into<String>) -> Self {
         InvalidField {
-            path: path.into(),
+            path,
             value: value.to_string(),
             expected: expected.into(),
         }
@@ -63,7 +141,8 @@ pub enum ScenarioError {
         line: Option<usize>,
         /// 1-based column, where known.
         column: Option<usize>,
-        /// The parser's account of the problem.
+        /// The parser's account of the problem, with the field's path in
+        /// front where known.
         message: String,
     },
     /// A value is well-formed but not acceptable.
@@ -102,5 +181,25 @@ fn location(line: Option<usize>, column: Option<usize>) -> String {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render_as_toml_writes_them() {
+        let p = FieldPath::root()
+            .key("flows")
+            .key("xian_west")
+            .key("via")
+            .index(1)
+            .index(0);
+        assert_eq!(p.to_string(), "flows.xian_west.via[1][0]");
+        let q = FieldPath::root().key("nodes").key("a.b").key("name");
+        assert_eq!(q.to_string(), "nodes.\"a.b\".name");
+        let r = FieldPath::root().key("nodes").key("x\u{202e}y");
+        assert_eq!(r.to_string(), "nodes.\"x\\u{202e}y\"");
     }
 }

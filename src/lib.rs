@@ -15,17 +15,40 @@
 //!
 //! ## Layers
 //!
-//! | module | owns |
-//! |---|---|
-//! | [`time`] | [`SimTime`](time::SimTime) and [`SimDuration`](time::SimDuration): integer milliseconds |
-//! | [`engine`] | the domain-free kernel: event queue, clock, run loop |
-//! | [`corridor`] | border ports, line sections, trains, routing: the model the kernel drives |
-//! | [`scenario`] | TOML/JSON scenario files, validation, the built-in reference corridor |
-//! | [`montecarlo`] | seeding, parallel replications, paired comparison, stopping rule, sweep |
-//! | [`stats`] | online moments, time-weighted means, histograms, intervals |
-//! | [`report`] | terminal tables, JSON and CSV, SVG charts |
-//! | [`study`] | a comparison with its sweep and output files |
-//! | [`queueing`] | a G/G/c station on the kernel and the theory it must reproduce |
+//! Dependencies flow one way, downwards, with no import cycle between
+//! modules or between the files of one module (`tests/layers.rs` checks
+//! both). A module imports only from the rows above it:
+//!
+//! | layer | module | owns |
+//! |---|---|---|
+//! | foundation | [`time`], [`rng`], [`error`] | integer time, portable random streams keyed by (seed, replication, purpose), the errors layers share |
+//! | statistics | [`stats`] | online and exactly mergeable moments, time-weighted means, histograms, intervals, distribution functions |
+//! | vocabulary, kernel | [`metric`], [`engine`] | typed metric keys and what a replication reports; the domain-free event queue and run loop |
+//! | experiments | [`montecarlo`] | generic over any model that implements [`montecarlo::Replicate`]: parallel replications, common random numbers, paired comparison, stopping rules, shards and their exact merge |
+//! | models | [`corridor`], [`queueing`] | the rail domain and its builder; a G/G/c station and the theory it must reproduce |
+//! | input | [`scenario`] | TOML/JSON files, validation into domain types with file, line, column and field path, the built-in corridor |
+//! | studies | [`study`] | the corridor as a replicable model, comparisons of variants, demand sweeps, the partial results of shards |
+//! | output | [`report`] | output folders replaced whole, `summary.json`, CSV per RFC 4180, tables, SVG charts |
+//!
+//! The `silkrail` binary only parses arguments, calls these and prints.
+//!
+//! ## Units
+//!
+//! Simulated time is integer milliseconds ([`time::SimTime`],
+//! [`time::SimDuration`]); sampled durations enter through one checked
+//! conversion from `f64` hours. Everything else carries its unit in its
+//! name: scenario keys (`mean_hours`, `paths_per_day`,
+//! `handover_cap_trains_per_day`), struct fields (`yard_capacity`,
+//! documented in trains) and metric keys, whose text form ends in the unit
+//! (`delay_mean_hours`, `throughput_trains_per_day`, `track_utilisation_ratio`;
+//! see [`metric::Unit`]). Distributions of durations are recorded in
+//! milliseconds; tables and charts show hours and days.
+//!
+//! ## Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `cli` | yes | the `silkrail` command-line tool (and its dependency on `clap`); a library user may leave it out with `default-features = false` |
 //!
 //! ## Ordering guarantee
 //!
@@ -38,7 +61,7 @@
 //!
 //! Every random number is drawn from a named, portable generator
 //! (Xoshiro256++) whose state is a pure function of (master seed,
-//! replication index, stream): see [`montecarlo::stream_rng`]. The same
+//! replication index, stream): see [`rng::stream_rng`]. The same
 //! seed gives bit-identical results on every run, for any number of
 //! threads and any split of the replications into shards.
 //!
@@ -73,10 +96,17 @@
 pub mod corridor;
 pub mod engine;
 pub mod error;
+pub mod metric;
 pub mod montecarlo;
 pub mod queueing;
 pub mod report;
+pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod study;
 pub mod time;
+
+/// The README's library example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

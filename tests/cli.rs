@@ -100,12 +100,19 @@ fn shards_merge_into_exactly_the_unsharded_result() {
         "baktu",
         "--replications",
         "5",
-        "--threads",
-        "1",
     ];
     let whole = dir.join("whole");
     let mut args = common.to_vec();
-    args.extend(["--out", whole.to_str().unwrap(), "--format", "json"]);
+    // The unsplit run on one thread, the shards on two: the result files
+    // must not depend on how they were computed.
+    args.extend([
+        "--threads",
+        "1",
+        "--out",
+        whole.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(silkrail(&args).status.success());
     for n in [2u64, 3, 5] {
         // The shards run as separate processes at the same time, as on a
@@ -117,7 +124,14 @@ fn shards_merge_into_exactly_the_unsharded_result() {
             .map(|(i, p)| {
                 let shard = format!("{i}/{n}");
                 let mut a = common.to_vec();
-                a.extend(["--shard", &shard, "--out", p.to_str().unwrap()]);
+                a.extend([
+                    "--threads",
+                    "2",
+                    "--shard",
+                    &shard,
+                    "--out",
+                    p.to_str().unwrap(),
+                ]);
                 Command::new(env!("CARGO_BIN_EXE_silkrail"))
                     .args(&a)
                     .output()
@@ -146,7 +160,9 @@ fn shards_merge_into_exactly_the_unsharded_result() {
         for f in [
             "summary.json",
             "replications.csv",
+            "replications_long.csv",
             "delay_alashankou_dostyk.svg",
+            "differences.svg",
         ] {
             assert_eq!(
                 read(&whole.join(f)),
@@ -162,7 +178,8 @@ fn shards_merge_into_exactly_the_unsharded_result() {
         dir.join("n3_part1").to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("replications missing"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 of 3 shards missing: 2"), "{err}");
 }
 
 /// Significance level of the Erlang C check (fixed seed).
@@ -184,8 +201,11 @@ fn the_mmc_file_reproduces_erlang_c_through_the_command_line() {
     ]);
     let truth = erlang_c(3, 2.4, 1.0).unwrap();
     for (metric, exact) in [
-        ("port.port.westbound.wait_mean_h", truth.wq),
-        ("port.port.westbound.track_utilisation", truth.utilisation),
+        ("port.port.westbound.track_wait_mean_hours", truth.wq),
+        (
+            "port.port.westbound.track_utilisation_ratio",
+            truth.utilisation,
+        ),
     ] {
         let m = &json["variants"]["base"][metric];
         let (mean, hw) = (
@@ -236,9 +256,9 @@ fn exported_builtin_round_trips_and_json_equals_toml() {
 fn stopping_rule_and_sweep_come_from_the_file() {
     let dir = scratch("from_file");
     let text = format!(
-        "{}\n[experiment.stopping]\nmetric = \"port.port.westbound.wait_mean_h\"\n\
+        "{}\n[experiment.stopping]\nmetric = \"port.port.westbound.track_wait_mean_hours\"\n\
          relative_half_width = 0.05\nmin_replications = 4\nmax_replications = 40\nbatch = 4\n\n\
-         [experiment.sweep]\nmultipliers = [0.5, 0.9]\nmetric = \"port.port.westbound.wait_mean_h\"\n\
+         [experiment.sweep]\nmultipliers = [0.5, 0.9]\nmetric = \"port.port.westbound.track_wait_mean_hours\"\n\
          threshold = 1.0\nreplications = 3\n",
         read(Path::new("examples/scenarios/mmc_port.toml"))
     );
@@ -258,7 +278,7 @@ fn stopping_rule_and_sweep_come_from_the_file() {
         (4..=40).contains(&n) && n.is_multiple_of(4),
         "{n} replications"
     );
-    let m = &json["variants"]["base"]["port.port.westbound.wait_mean_h"];
+    let m = &json["variants"]["base"]["port.port.westbound.track_wait_mean_hours"];
     let precise = m["half_width"].as_f64().unwrap() <= 0.05 * m["mean"].as_f64().unwrap();
     assert!(precise || n == 40);
 

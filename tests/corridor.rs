@@ -2,12 +2,14 @@
 //! through a border port, effects of closures and caps, blocking, and
 //! errors for invalid networks built in code.
 
-use silkrail::corridor::{CorridorModel, Direction, RunSettings};
+mod common;
+
+use silkrail::corridor::{CorridorModel, Direction, RunSettings, TraceEvent};
 use silkrail::error::ScenarioError;
-use silkrail::montecarlo::{Runner, compare};
 use silkrail::queueing::erlang_c;
 use silkrail::scenario::Scenario;
-use silkrail::scenario::spec::ScenarioSpec;
+use silkrail::scenario::spec::{DistSpec, ScenarioSpec};
+use silkrail::study::CorridorExperiment;
 use silkrail::time::{SimDuration, SimTime};
 
 const MMC_PORT: &str = include_str!("../examples/scenarios/mmc_port.toml");
@@ -87,7 +89,8 @@ fn same_seed_same_results_other_seed_other_results() {
     let c = CorridorModel::run(&s.network, settings(3, 8, 60));
     assert_eq!(a, b);
     let bits = |r: &silkrail::corridor::ReplicationReport| {
-        r.metrics()
+        r.observation()
+            .values
             .into_iter()
             .map(|(k, v)| (k, v.to_bits()))
             .collect::<Vec<_>>()
@@ -97,24 +100,30 @@ fn same_seed_same_results_other_seed_other_results() {
 }
 
 /// Probability that any statistical check in this file fails for a correct
-/// model: split over its 5 checks (3 Erlang C measures, 2 paired effects)
-/// by Bonferroni. Every check uses a fixed seed, so its outcome never
-/// changes between runs.
+/// model: split by Bonferroni over its 6 checks (3 Erlang C measures, 2
+/// paired effects, 1 Poisson count). Every check uses a fixed seed, so its
+/// outcome never changes between runs.
 const FAMILY_ALPHA: f64 = 0.005;
-const ALPHA: f64 = FAMILY_ALPHA / 5.0;
+const CHECKS: f64 = 6.0;
+const ALPHA: f64 = FAMILY_ALPHA / CHECKS;
 
 #[test]
 fn one_port_reproduces_erlang_c() {
     let s = Scenario::from_toml_str(MMC_PORT, "mmc_port.toml").unwrap();
     let truth = erlang_c(3, 2.4, 1.0).unwrap();
-    let result = Runner::new(&s.experiment).run(&s.network, 20).unwrap();
+    let model = CorridorExperiment::of(&s);
+    let result = common::run(s.experiment.seed, &[&model], 20);
     for (metric, exact) in [
-        ("port.port.westbound.wait_mean_h", truth.wq),
-        ("port.port.westbound.track_utilisation", truth.utilisation),
-        ("port.port.westbound.trains_waiting_mean", truth.lq),
+        ("port.port.westbound.track_wait_mean_hours", truth.wq),
+        (
+            "port.port.westbound.track_utilisation_ratio",
+            truth.utilisation,
+        ),
+        ("port.port.westbound.queue_mean_trains", truth.lq),
     ] {
-        let ci = result
-            .stats(metric)
+        let ci = result.arms[0]
+            .moments(&common::key(&model, metric))
+            .unwrap()
             .confidence_interval(1.0 - ALPHA)
             .unwrap();
         assert!(
@@ -150,20 +159,16 @@ fn closures_and_caps_increase_waits() {
         .handover_cap_trains_per_day = Some(16);
     let capped = Scenario::from_spec(spec).unwrap();
 
-    let runner = Runner {
-        horizon: SimDuration::from_days(120),
-        ..Runner::new(&base.experiment)
-    };
-    let reference = runner.run(&base.network, 10).unwrap();
+    let horizon = SimDuration::from_days(120);
+    let reference = CorridorExperiment::of(&base).with_horizon(horizon);
+    let metric = common::key(
+        &reference,
+        "port.khorgos_altynkol.westbound.delay_mean_hours",
+    );
     for (label, s) in [("closures", &closed), ("cap", &capped)] {
-        let other = runner.run(&s.network, 10).unwrap();
-        let d = compare(
-            &reference,
-            &other,
-            "port.khorgos_altynkol.westbound.delay_mean_h",
-            1.0 - 2.0 * ALPHA,
-        )
-        .unwrap();
+        let other = CorridorExperiment::of(s).with_horizon(horizon);
+        let result = common::run(base.experiment.seed, &[&reference, &other], 10);
+        let d = result.compare(1, &metric, 1.0 - 2.0 * ALPHA).unwrap();
         let low = d.difference.mean - d.difference.half_width.unwrap();
         assert!(
             low > 0.0,
@@ -237,7 +242,7 @@ fn invalid_networks_built_in_code_are_errors() {
         .get_mut("khorgos_altynkol")
         .unwrap()
         .eastbound
-        .inspection = silkrail::corridor::DistSpec::Lognormal {
+        .inspection = DistSpec::Lognormal {
         mean_hours: 8.0,
         sd_hours: -1.0,
     };
@@ -283,7 +288,6 @@ fn invalid_networks_built_in_code_are_errors() {
 
 #[test]
 fn releases_follow_trains_per_year_under_seasonality() {
-    use silkrail::corridor::DistSpec;
     use silkrail::scenario::spec::ArrivalSpec;
     let mmc = Scenario::from_toml_str(MMC_PORT, "mmc_port.toml").unwrap();
     let mut spec = mmc.spec.clone();
@@ -319,7 +323,6 @@ fn releases_follow_trains_per_year_under_seasonality() {
 
 #[test]
 fn late_timetabled_trains_hold_back_no_other() {
-    use silkrail::corridor::DistSpec;
     use silkrail::scenario::spec::ArrivalSpec;
     // Every train is late by 0 to 48 h, far more than the 8.76 h between
     // nominal departures: releases must still number one per nominal
@@ -347,7 +350,7 @@ fn late_timetabled_trains_hold_back_no_other() {
         .as_ref()
         .unwrap()
         .iter()
-        .filter(|t| t.event == "release")
+        .filter(|t| t.event == TraceEvent::Release)
         .map(|t| t.time_ms)
         .collect();
     // All nominal departures up to 48 h before the end leave in time.

@@ -68,7 +68,7 @@ fn exercise(text: &str) {
         let now = sim.now();
         let r = sim.into_model().finish(now, handled);
         assert!(r.is_conserved());
-        let _ = r.metrics();
+        let _ = r.observation();
     }
 }
 

@@ -1,151 +1,156 @@
-//! The Monte Carlo layer: bit-identical results whatever the threads or
-//! the order of work, exact zero differences for identical variants,
-//! interval coverage, the stopping rule, and monotone demand sweeps.
+//! The Monte Carlo layer: bit-identical results whatever the threads, the
+//! order of work or the split into shards; paired differences of exactly
+//! zero where a variant cannot matter; interval coverage; common random
+//! numbers; the stopping rule; and a demand response that a model ignoring
+//! demand would fail.
+
+mod common;
 
 use rand_distr::Exp;
+use silkrail::metric::{MetricKey, Observation};
 use silkrail::montecarlo::{
-    Runner, StoppingRule, VariantResult, compare, run_until_precise, shard_indices,
+    Arm, ExperimentResult, ModelError, NoRows, Replicate, RowSink, Runner, Shard, StoppingRule,
 };
 use silkrail::queueing::{Station, erlang_c};
 use silkrail::scenario::Scenario;
 use silkrail::stats::{OnlineStats, binomial_cdf, student_t_quantile};
-use silkrail::time::SimDuration;
+use silkrail::study::CorridorExperiment;
 
 /// Probability that any statistical check in this file fails for a correct
-/// model, split over its 5 checks (coverage, correlation, 3 sweep steps) by
-/// Bonferroni. Each check uses a fixed seed, so its outcome never changes.
+/// model, split by Bonferroni over its 3 checks (interval coverage, the
+/// correlation of paired variants, the demand response). Each check uses a
+/// fixed seed, so its outcome never changes.
 const FAMILY_ALPHA: f64 = 0.005;
-const ALPHA: f64 = FAMILY_ALPHA / 5.0;
+const CHECKS: f64 = 3.0;
+const ALPHA: f64 = FAMILY_ALPHA / CHECKS;
+const SEED: u64 = 2026;
 
-fn short(s: &Scenario) -> Runner {
-    Runner {
-        warmup: SimDuration::from_days(15),
-        horizon: SimDuration::from_days(45),
-        ..Runner::new(&s.experiment)
-    }
-}
-
-fn bits(v: &VariantResult) -> Vec<(u64, Vec<(String, u64)>)> {
-    v.records
-        .iter()
-        .map(|r| {
-            let mut named: Vec<(String, u64)> = v
-                .names
-                .iter()
-                .filter_map(|n| Some((n.clone(), v.value(r, n)?.to_bits())))
-                .collect();
-            named.sort();
-            (r.index, named)
-        })
-        .collect()
+fn runner(threads: usize) -> Runner {
+    Runner::new(SEED, Some(threads)).unwrap()
 }
 
 #[test]
-fn threads_and_order_never_change_a_result() {
+fn threads_order_and_shards_never_change_a_result() {
     let s = Scenario::builtin();
-    let mut runner = short(&s);
-    let mut results = Vec::new();
-    for threads in [1, 2, 8] {
-        runner.threads = Some(threads);
-        results.push(runner.run(&s.network, 12).unwrap());
+    let baktu = s.with_variant("baktu").unwrap();
+    let (a, b) = (common::short(&s), common::short(&baktu));
+    let arms = [Arm::new("base", &a), Arm::new("baktu", &b)];
+    let whole = runner(1).run(&arms, 0..12, &mut NoRows).unwrap();
+    for threads in [2, 8] {
+        let r = runner(threads).run(&arms, 0..12, &mut NoRows).unwrap();
+        assert_eq!(r, whole, "{threads} threads");
     }
-    runner.threads = Some(2);
-    results.push(runner.run(&s.network, 12).unwrap());
-    // The same replications requested in reverse order, in uneven parts.
-    let mut reversed = VariantResult::default();
-    let indices: Vec<u64> = (0..12).rev().collect();
-    runner
-        .run_into(&s.network, &indices[..5], &mut reversed, &|_| {})
-        .unwrap();
-    runner
-        .run_into(&s.network, &indices[5..], &mut reversed, &|_| {})
-        .unwrap();
-    results.push(reversed);
-    for r in &results[1..] {
-        assert_eq!(bits(r), bits(&results[0]));
-        assert_eq!(r.pooled, results[0].pooled);
-    }
-}
-
-#[test]
-fn shards_merge_into_the_unsplit_result() {
-    let s = Scenario::builtin();
-    let runner = short(&s);
-    let whole = runner.run(&s.network, 9).unwrap();
-    for n in [2, 3, 4] {
-        let mut merged = VariantResult::default();
-        for i in (0..n).rev() {
-            let mut part = VariantResult::default();
-            runner
-                .run_into(&s.network, &shard_indices(9, i, n), &mut part, &|_| {})
-                .unwrap();
-            merged.merge(part).unwrap();
+    // Shards of 2, 3 and 5, merged in reverse order.
+    for n in [2, 3, 5] {
+        let mut parts: Vec<ExperimentResult> = (0..n)
+            .map(|i| {
+                let range = Shard::new(i, n).unwrap().range(12);
+                runner(2).run(&arms, range, &mut NoRows).unwrap()
+            })
+            .collect();
+        let mut merged = parts.pop().unwrap();
+        while let Some(p) = parts.pop() {
+            merged.merge(p).unwrap();
         }
-        assert_eq!(bits(&merged), bits(&whole), "{n} shards");
-        assert_eq!(merged.pooled, whole.pooled);
+        assert_eq!(merged, whole, "{n} shards");
     }
+    // A replication present twice is refused, and the result is unchanged.
     let mut twice = whole.clone();
-    assert!(
-        twice.merge(whole.clone()).is_err(),
-        "a replication present twice is refused"
-    );
+    assert!(twice.merge(whole.clone()).is_err());
+    assert_eq!(twice, whole);
 }
 
 #[test]
-fn identical_variants_differ_by_exactly_zero() {
-    let s = Scenario::builtin();
-    // The same network under another name: a variant that changes nothing.
-    let same = Scenario::from_spec(s.spec.clone()).unwrap();
-    let runner = short(&s);
-    let a = runner.run(&s.network, 6).unwrap();
-    let b = runner.run(&same.network, 6).unwrap();
-    for m in a.metric_names() {
-        let d = compare(&a, &b, &m, 0.95).unwrap();
-        assert_eq!(d.difference.mean, 0.0, "{m}");
-        // No interval with a single pairing; otherwise one of width zero.
-        assert!(d.difference.half_width.is_none_or(|h| h == 0.0), "{m}");
+fn a_variant_that_cannot_reach_a_metric_leaves_it_exactly_unchanged() {
+    // Doubling the cranes of Brest–Małaszewicze's westbound side changes
+    // what happens there, but not what westbound trains met at the
+    // China–Kazakhstan crossings before they got there (nor the eastbound
+    // trains, which use Brest's other side): common random numbers must
+    // leave those metrics identical in every replication.
+    let base = Scenario::builtin();
+    let mut spec = base.spec.clone();
+    let brest = &mut spec.ports.get_mut("brest_malaszewicze").unwrap().westbound;
+    brest.cranes *= 2;
+    brest.tracks *= 2;
+    let more_cranes = Scenario::from_spec(spec).unwrap();
+    let (a, b) = (common::short(&base), common::short(&more_cranes));
+    let r = common::run(SEED, &[&a, &b], 6);
+    let untouched = common::key(&a, "group.cn_kz.westbound.delay_mean_hours");
+    let d = r.compare(1, &untouched, 0.95).unwrap();
+    assert_eq!(d.difference.mean, 0.0);
+    assert_eq!(d.difference.half_width, Some(0.0));
+    let touched = common::key(&a, "port.brest_malaszewicze.westbound.delay_mean_hours");
+    let d = r.compare(1, &touched, 0.95).unwrap();
+    assert!(d.difference.mean < 0.0, "{}", d.difference.display(4));
+}
+
+/// Collects the values of one metric per arm, in replication order.
+struct Collect(MetricKey, Vec<Vec<f64>>, Vec<String>);
+
+impl RowSink for Collect {
+    fn row(&mut self, arm: &str, _: u64, obs: &Observation) -> std::io::Result<()> {
+        let i = match self.2.iter().position(|a| a == arm) {
+            Some(i) => i,
+            None => {
+                self.2.push(arm.to_string());
+                self.1.push(Vec::new());
+                self.1.len() - 1
+            }
+        };
+        if let Some(v) = obs.value(&self.0) {
+            self.1[i].push(v);
+        }
+        Ok(())
     }
 }
 
 #[test]
 fn baktu_leaves_other_trains_where_they_were() {
-    // Common random numbers: flows that never see the CN–KZ crossings (the
-    // northern corridor) release the same trains on the same days whether
-    // or not Baktu opens.
+    // Flows that never see the CN–KZ crossings (the northern corridor)
+    // release the same trains on the same days whether or not Baktu opens:
+    // their metrics differ by exactly zero.
     let base = Scenario::builtin();
     let baktu = base.with_variant("baktu").unwrap();
-    let runner = short(&base);
-    let a = runner.run(&base.network, 4).unwrap();
-    let b = runner.run(&baktu.network, 4).unwrap();
+    let (a, b) = (common::short(&base), common::short(&baktu));
+    let metric = common::key(&a, "group.cn_kz.westbound.delay_mean_hours");
+    let mut rows = Collect(metric.clone(), Vec::new(), Vec::new());
+    let arms = [Arm::new("base", &a), Arm::new("baktu", &b)];
+    let r = runner(2).run(&arms, 0..12, &mut rows).unwrap();
     for m in [
-        "port.manzhouli_zabaikalsk.westbound.dwell_mean_h",
-        "port.erenhot_zamynuud.eastbound.delay_mean_h",
+        "port.manzhouli_zabaikalsk.westbound.dwell_mean_hours",
+        "port.erenhot_zamynuud.eastbound.delay_mean_hours",
     ] {
-        assert_eq!(a.values(m), b.values(m), "{m}");
+        let d = r.compare(1, &common::key(&a, m), 0.95).unwrap();
+        assert_eq!(
+            (d.difference.mean, d.difference.half_width),
+            (0.0, Some(0.0)),
+            "{m}"
+        );
     }
     // And the two variants' CN–KZ waits move together replication by
     // replication: their Pearson correlation is positive by a one-sided
     // t-test at level ALPHA (t = r √(n−2) / √(1−r²), n − 2 degrees of
     // freedom). Two independent runs would have none.
-    let metric = "group.cn_kz.westbound.delay_mean_h";
-    let more_a = runner.run(&base.network, 12).unwrap().values(metric);
-    let more_b = runner.run(&baktu.network, 12).unwrap().values(metric);
-    let n = more_a.len() as f64;
-    let mean = |v: &[(u64, f64)]| v.iter().map(|p| p.1).sum::<f64>() / n;
-    let (ma, mb) = (mean(&more_a), mean(&more_b));
+    let (xa, xb) = (&rows.1[0], &rows.1[1]);
+    let n = xa.len() as f64;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n;
+    let (ma, mb) = (mean(xa), mean(xb));
     let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in more_a.iter().zip(&more_b) {
-        sab += (x.1 - ma) * (y.1 - mb);
-        saa += (x.1 - ma).powi(2);
-        sbb += (y.1 - mb).powi(2);
+    for (x, y) in xa.iter().zip(xb) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma).powi(2);
+        sbb += (y - mb).powi(2);
     }
-    let r = sab / (saa * sbb).sqrt();
-    let t = r * (n - 2.0).sqrt() / (1.0 - r * r).sqrt();
+    let rho = sab / (saa * sbb).sqrt();
+    let t = rho * (n - 2.0).sqrt() / (1.0 - rho * rho).sqrt();
     let critical = student_t_quantile(1.0 - ALPHA, n - 2.0).unwrap();
     assert!(
         t > critical,
-        "correlation {r:.3} (t = {t:.2}, critical {critical:.2})"
+        "correlation {rho:.3} (t = {t:.2}, critical {critical:.2})"
     );
+    // The variance ratio reported says the same.
+    let d = r.compare(1, &metric, 0.95).unwrap();
+    assert!(d.variance_reduction.unwrap() > 1.0);
 }
 
 #[test]
@@ -193,81 +198,94 @@ fn intervals_cover_the_truth_at_the_nominal_rate() {
 fn the_stopping_rule_stops() {
     let base = Scenario::builtin();
     let baktu = base.with_variant("baktu").unwrap();
-    let runner = short(&base);
+    let (a, b) = (common::short(&base), common::short(&baktu));
+    let arms = [Arm::new("base", &a), Arm::new("baktu", &b)];
     let rule = StoppingRule {
-        metric: "group.cn_kz.delay_mean_h".into(),
+        metric: common::key(&a, "group.cn_kz.delay_mean_hours"),
         relative_half_width: 0.5,
         level: 0.95,
         min: 4,
         max: 40,
         batch: 4,
     };
-    let done = std::cell::Cell::new(0);
-    let out = run_until_precise(&runner, &[&base.network, &baktu.network], &rule, &|n| {
-        done.set(n)
-    })
-    .unwrap();
-    let n = out[0].records.len() as u64;
-    assert_eq!(n, done.get());
+    let r = runner(2)
+        .run_until_precise(&arms, &rule, &mut NoRows)
+        .unwrap();
+    let n = r.replications();
     assert!((rule.min..=rule.max).contains(&n));
-    // Either it met the target or it hit the ceiling.
-    let d = compare(&out[0], &out[1], &rule.metric, rule.level).unwrap();
-    let precise = |d: &silkrail::montecarlo::Difference| {
+    let precise = |r: &ExperimentResult| {
+        let d = r.compare(1, &rule.metric, rule.level).unwrap();
         d.difference.half_width.unwrap() <= rule.relative_half_width * d.difference.mean.abs()
     };
-    assert!(precise(&d) || n == rule.max);
-    // And it did not run on past the point where it was met: one batch
-    // earlier, the rule was not yet satisfied.
+    // Either it met the target or it hit the ceiling, and it did not run on
+    // past the point where it was met: one batch earlier, it was not yet.
+    assert!(precise(&r) || n == rule.max);
     if n > rule.min {
-        let earlier = |v: &VariantResult| VariantResult {
-            records: v
-                .records
-                .iter()
-                .filter(|r| r.index < n - rule.batch)
-                .cloned()
-                .collect(),
-            ..v.clone()
-        };
-        let d = compare(
-            &earlier(&out[0]),
-            &earlier(&out[1]),
-            &rule.metric,
-            rule.level,
-        )
-        .unwrap();
+        let earlier = runner(2)
+            .run(&arms, 0..n - rule.batch, &mut NoRows)
+            .unwrap();
         assert!(
-            !precise(&d),
+            !precise(&earlier),
             "already met at {} replications",
             n - rule.batch
         );
     }
-
     // One variant: a loose target is met at the minimum.
     let loose = StoppingRule {
         relative_half_width: 10.0,
+        ..rule.clone()
+    };
+    let r = runner(2)
+        .run_until_precise(&arms[..1], &loose, &mut NoRows)
+        .unwrap();
+    assert_eq!(r.replications(), loose.min);
+    // A metric the model does not report is refused before any work.
+    let unknown = StoppingRule {
+        metric: MetricKey::new("port", "nothing", silkrail::metric::Unit::Hours),
         ..rule
     };
-    let out = run_until_precise(&runner, &[&base.network], &loose, &|_| {}).unwrap();
-    assert_eq!(out[0].records.len() as u64, loose.min);
+    let err = runner(2)
+        .run_until_precise(&arms, &unknown, &mut NoRows)
+        .unwrap_err();
+    assert!(err.to_string().contains("no metric named"), "{err}");
+}
+
+/// A deliberately broken model: it is asked for more demand and ignores
+/// it, always running the scenario's own.
+struct IgnoresDemand(CorridorExperiment);
+
+impl Replicate for IgnoresDemand {
+    fn metric_keys(&self) -> Vec<MetricKey> {
+        self.0.metric_keys()
+    }
+    fn replicate(&self, seed: u64, replication: u64) -> Result<Observation, ModelError> {
+        self.0.replicate(seed, replication)
+    }
+}
+
+/// Whether the paired difference of `metric` between `more` and `less`
+/// is positive with one-sided confidence 1 − ALPHA (the lower end of the
+/// two-sided 1 − 2·ALPHA interval above zero).
+fn waits_more(less: &dyn Replicate, more: &dyn Replicate, metric: &str) -> bool {
+    let r = common::run(SEED, &[less, more], 8);
+    let d = r
+        .compare(1, &common::key(less, metric), 1.0 - 2.0 * ALPHA)
+        .unwrap();
+    d.difference.mean - d.difference.half_width.unwrap_or(0.0) > 0.0
 }
 
 #[test]
-fn more_demand_never_means_less_waiting() {
-    // Paired over the same seeds, the mean CN–KZ delay at the next demand
-    // level minus the one before must not be significantly negative: its
-    // upper confidence bound at level 1 − ALPHA is at least zero.
+fn more_demand_means_more_waiting_and_a_model_that_ignores_demand_fails() {
+    // At 1.6 × demand the Brest westbound side, the corridor's tightest
+    // link, must make trains wait significantly longer than at 1.0 ×, on
+    // the same seeds.
     let base = Scenario::builtin();
-    let runner = short(&base);
-    let metric = "group.cn_kz.delay_mean_h";
-    let mut previous: Option<VariantResult> = None;
-    for m in [0.8, 1.2, 1.6, 2.0] {
-        let s = base.with_demand_multiplier(m).unwrap();
-        let r = runner.run(&s.network, 8).unwrap();
-        if let Some(p) = &previous {
-            let d = compare(p, &r, metric, 1.0 - 2.0 * ALPHA).unwrap();
-            let upper = d.difference.mean + d.difference.half_width.unwrap();
-            assert!(upper >= 0.0, "at {m}×: {}", d.difference.display(3));
-        }
-        previous = Some(r);
-    }
+    let heavy = base.with_demand_multiplier(1.6).unwrap();
+    let metric = "port.brest_malaszewicze.westbound.delay_mean_hours";
+    let (today, more) = (common::short(&base), common::short(&heavy));
+    assert!(waits_more(&today, &more, metric));
+    // The same check on a model that ignores the extra demand finds no
+    // effect: this test would catch it.
+    let broken = IgnoresDemand(common::short(&base));
+    assert!(!waits_more(&today, &broken, metric));
 }

@@ -4,60 +4,8 @@ use std::sync::Arc;
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
-use serde::{Deserialize, Serialize};
 
-/// How a duration is distributed, as written in a scenario: every
-/// parameter is in hours.
-///
-/// In TOML: `{ lognormal = { mean_hours = 6.0, sd_hours = 2.0 } }`,
-/// `{ deterministic_hours = 1.0 }`, `{ empirical_hours = [1.0, 2.5, 4.0] }`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum DistSpec {
-    /// Always the same value \[h\].
-    DeterministicHours(f64),
-    /// Exponential with the given mean.
-    Exponential {
-        /// Mean \[h\].
-        mean_hours: f64,
-    },
-    /// Log-normal with the given mean and standard deviation (of the
-    /// duration itself, not of its logarithm).
-    Lognormal {
-        /// Mean \[h\].
-        mean_hours: f64,
-        /// Standard deviation \[h\].
-        sd_hours: f64,
-    },
-    /// Gamma with the given mean and standard deviation.
-    Gamma {
-        /// Mean \[h\].
-        mean_hours: f64,
-        /// Standard deviation \[h\].
-        sd_hours: f64,
-    },
-    /// Triangular on `[min_hours, max_hours]` with the given mode.
-    Triangular {
-        /// Lower bound \[h\].
-        min_hours: f64,
-        /// Most likely value \[h\].
-        mode_hours: f64,
-        /// Upper bound \[h\].
-        max_hours: f64,
-    },
-    /// Uniform on `[min_hours, max_hours)`.
-    Uniform {
-        /// Lower bound \[h\].
-        min_hours: f64,
-        /// Upper bound \[h\].
-        max_hours: f64,
-    },
-    /// Each observed value equally likely (e.g. measured dwell times).
-    EmpiricalHours(Vec<f64>),
-}
-
-/// Why a [`DistSpec`] cannot become a [`HoursDist`].
+/// Why a distribution's parameters are not acceptable.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{value}: expected {expected}")]
 pub struct DistError {
@@ -123,139 +71,159 @@ fn check_nonneg(name: &str, v: f64) -> Result<f64, DistError> {
 }
 
 impl HoursDist {
-    /// Validates `spec` and builds the sampler.
+    fn build(kind: Kind, mean: f64, variance: f64) -> HoursDist {
+        HoursDist {
+            kind,
+            mean,
+            variance,
+        }
+    }
+
+    /// Always `hours` \[h\].
     ///
     /// # Errors
     ///
-    /// A [`DistError`] naming the parameter for NaN, infinite, negative or
-    /// inconsistent parameters (e.g. `min_hours > max_hours`, an empty
-    /// empirical list, a zero mean).
+    /// A [`DistError`] for a negative, NaN or too large value (above 87,660 h,
+    /// ten years: a units mistake).
+    pub fn constant(hours: f64) -> Result<HoursDist, DistError> {
+        let v = check_nonneg("deterministic_hours", hours)?;
+        Ok(Self::build(Kind::Constant(v), v, 0.0))
+    }
+
+    /// Exponential with mean `mean_hours` \[h\].
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] unless the mean is above 0 and at most 87,660 h.
+    pub fn exponential(mean_hours: f64) -> Result<HoursDist, DistError> {
+        let m = check_mean("mean_hours", mean_hours)?;
+        let exp = Exp::new(1.0 / m).map_err(|_| bad("mean_hours", m, "a positive mean"))?;
+        Ok(Self::build(Kind::Exponential(exp), m, m * m))
+    }
+
+    /// Log-normal with the given mean and standard deviation of the
+    /// duration itself (not of its logarithm) \[h\].
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] naming the bad parameter.
     ///
     /// # Examples
     ///
     /// ```
-    /// use silkrail::corridor::{DistSpec, HoursDist};
+    /// use silkrail::corridor::HoursDist;
     ///
-    /// let d = HoursDist::new(&DistSpec::Lognormal { mean_hours: 6.0, sd_hours: 2.0 })?;
+    /// let d = HoursDist::lognormal(6.0, 2.0)?;
     /// assert!((d.mean_hours() - 6.0).abs() < 1e-12);
-    /// assert!(HoursDist::new(&DistSpec::Exponential { mean_hours: f64::NAN }).is_err());
+    /// assert!(HoursDist::exponential(f64::NAN).is_err());
     /// # Ok::<(), silkrail::corridor::DistError>(())
     /// ```
-    pub fn new(spec: &DistSpec) -> Result<HoursDist, DistError> {
-        let (kind, mean, variance) = match *spec {
-            DistSpec::DeterministicHours(v) => (
-                Kind::Constant(check_nonneg("deterministic_hours", v)?),
-                v,
-                0.0,
-            ),
-            DistSpec::Exponential { mean_hours } => {
-                let m = check_mean("mean_hours", mean_hours)?;
-                let exp = Exp::new(1.0 / m).map_err(|_| bad("mean_hours", m, "a positive mean"))?;
-                (Kind::Exponential(exp), m, m * m)
-            }
-            DistSpec::Lognormal {
-                mean_hours,
-                sd_hours,
-            } => {
-                let m = check_mean("mean_hours", mean_hours)?;
-                let s = check_nonneg("sd_hours", sd_hours)?;
-                let sigma2 = (1.0 + (s / m).powi(2)).ln();
-                let mu = m.ln() - sigma2 / 2.0;
-                let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|_| {
-                    bad(
-                        "sd_hours",
-                        s,
-                        "a standard deviation that gives a valid log-normal",
-                    )
-                })?;
-                (Kind::LogNormal(d), m, s * s)
-            }
-            DistSpec::Gamma {
-                mean_hours,
-                sd_hours,
-            } => {
-                let m = check_mean("mean_hours", mean_hours)?;
-                let s = check_mean("sd_hours", sd_hours)?;
-                let shape = (m / s).powi(2);
-                let d = Gamma::new(shape, s * s / m).map_err(|_| {
-                    bad(
-                        "sd_hours",
-                        s,
-                        "a standard deviation that gives a valid gamma",
-                    )
-                })?;
-                (Kind::Gamma(d), m, s * s)
-            }
-            DistSpec::Triangular {
-                min_hours,
-                mode_hours,
-                max_hours,
-            } => {
-                let (a, c, b) = (
-                    check_nonneg("min_hours", min_hours)?,
-                    check_nonneg("mode_hours", mode_hours)?,
-                    check_nonneg("max_hours", max_hours)?,
-                );
-                if !(a <= c && c <= b && a < b) {
-                    return Err(DistError {
-                        value: format!("min_hours = {a}, mode_hours = {c}, max_hours = {b}"),
-                        expected: "min_hours ≤ mode_hours ≤ max_hours with min_hours < max_hours"
-                            .to_string(),
-                    });
-                }
-                let d = Triangular::new(a, b, c)
-                    .map_err(|_| bad("mode_hours", c, "a mode between min and max"))?;
-                let var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
-                (Kind::Triangular(d), (a + b + c) / 3.0, var)
-            }
-            DistSpec::Uniform {
-                min_hours,
-                max_hours,
-            } => {
-                let (a, b) = (
-                    check_nonneg("min_hours", min_hours)?,
-                    check_nonneg("max_hours", max_hours)?,
-                );
-                if !(a < b) {
-                    return Err(DistError {
-                        value: format!("min_hours = {a}, max_hours = {b}"),
-                        expected: "min_hours < max_hours".to_string(),
-                    });
-                }
-                let d = Uniform::new(a, b)
-                    .map_err(|_| bad("max_hours", b, "a range above min_hours"))?;
-                (Kind::Uniform(d), (a + b) / 2.0, (b - a).powi(2) / 12.0)
-            }
-            DistSpec::EmpiricalHours(ref values) => {
-                if values.is_empty() {
-                    return Err(DistError {
-                        value: "empirical_hours = []".to_string(),
-                        expected: "at least one observed value".to_string(),
-                    });
-                }
-                for (i, &v) in values.iter().enumerate() {
-                    check_nonneg(&format!("empirical_hours[{i}]"), v)?;
-                }
-                let n = values.len() as f64;
-                let mean = values.iter().sum::<f64>() / n;
-                let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
-                (Kind::Empirical(values.as_slice().into()), mean, var)
-            }
-        };
-        Ok(HoursDist {
-            kind,
-            mean,
-            variance,
-        })
+    pub fn lognormal(mean_hours: f64, sd_hours: f64) -> Result<HoursDist, DistError> {
+        let m = check_mean("mean_hours", mean_hours)?;
+        let s = check_nonneg("sd_hours", sd_hours)?;
+        let sigma2 = (1.0 + (s / m).powi(2)).ln();
+        let mu = m.ln() - sigma2 / 2.0;
+        let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|_| {
+            bad(
+                "sd_hours",
+                s,
+                "a standard deviation that gives a valid log-normal",
+            )
+        })?;
+        Ok(Self::build(Kind::LogNormal(d), m, s * s))
     }
 
-    /// A distribution that always gives `hours`.
+    /// Gamma with the given mean and standard deviation \[h\].
     ///
     /// # Errors
     ///
-    /// As [`new`](Self::new) for [`DistSpec::DeterministicHours`].
-    pub fn constant(hours: f64) -> Result<HoursDist, DistError> {
-        HoursDist::new(&DistSpec::DeterministicHours(hours))
+    /// A [`DistError`] naming the bad parameter.
+    pub fn gamma(mean_hours: f64, sd_hours: f64) -> Result<HoursDist, DistError> {
+        let m = check_mean("mean_hours", mean_hours)?;
+        let s = check_mean("sd_hours", sd_hours)?;
+        let shape = (m / s).powi(2);
+        let d = Gamma::new(shape, s * s / m).map_err(|_| {
+            bad(
+                "sd_hours",
+                s,
+                "a standard deviation that gives a valid gamma",
+            )
+        })?;
+        Ok(Self::build(Kind::Gamma(d), m, s * s))
+    }
+
+    /// Triangular on `[min_hours, max_hours]` with the given mode \[h\].
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] unless `min ≤ mode ≤ max` and `min < max`, all
+    /// finite and non-negative.
+    pub fn triangular(
+        min_hours: f64,
+        mode_hours: f64,
+        max_hours: f64,
+    ) -> Result<HoursDist, DistError> {
+        let (a, c, b) = (
+            check_nonneg("min_hours", min_hours)?,
+            check_nonneg("mode_hours", mode_hours)?,
+            check_nonneg("max_hours", max_hours)?,
+        );
+        if !(a <= c && c <= b && a < b) {
+            return Err(DistError {
+                value: format!("min_hours = {a}, mode_hours = {c}, max_hours = {b}"),
+                expected: "min_hours ≤ mode_hours ≤ max_hours with min_hours < max_hours"
+                    .to_string(),
+            });
+        }
+        let d = Triangular::new(a, b, c)
+            .map_err(|_| bad("mode_hours", c, "a mode between min and max"))?;
+        let var = (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+        Ok(Self::build(Kind::Triangular(d), (a + b + c) / 3.0, var))
+    }
+
+    /// Uniform on `[min_hours, max_hours)` \[h\].
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] unless `min < max`, both finite and non-negative.
+    pub fn uniform(min_hours: f64, max_hours: f64) -> Result<HoursDist, DistError> {
+        let (a, b) = (
+            check_nonneg("min_hours", min_hours)?,
+            check_nonneg("max_hours", max_hours)?,
+        );
+        if !(a < b) {
+            return Err(DistError {
+                value: format!("min_hours = {a}, max_hours = {b}"),
+                expected: "min_hours < max_hours".to_string(),
+            });
+        }
+        let d = Uniform::new(a, b).map_err(|_| bad("max_hours", b, "a range above min_hours"))?;
+        Ok(Self::build(
+            Kind::Uniform(d),
+            (a + b) / 2.0,
+            (b - a).powi(2) / 12.0,
+        ))
+    }
+
+    /// Each observed value equally likely (e.g. measured dwell times) \[h\].
+    ///
+    /// # Errors
+    ///
+    /// A [`DistError`] for an empty list or a bad value.
+    pub fn empirical(values: &[f64]) -> Result<HoursDist, DistError> {
+        if values.is_empty() {
+            return Err(DistError {
+                value: "empirical_hours = []".to_string(),
+                expected: "at least one observed value".to_string(),
+            });
+        }
+        for (i, &v) in values.iter().enumerate() {
+            check_nonneg(&format!("empirical_hours[{i}]"), v)?;
+        }
+        let n = values.len() as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+        Ok(Self::build(Kind::Empirical(values.into()), mean, var))
     }
 
     /// Mean \[h\].

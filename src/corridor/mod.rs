@@ -21,7 +21,7 @@
 //!   4. on the track, a FIFO queue for `cranes_per_train` of the side's
 //!      cranes, crane time scaled by the train's containers, then track
 //!      time (brake test, papers);
-//!   5. the interstate handover, at most `handover_cap_trains_per_day`
+//!   5. the interstate handover, at most `handover_cap_per_day`
 //!      formations per calendar day, in arrival order at the departure
 //!      yard. With `couple_waiting_trains`, the formation first takes on
 //!      trains waiting behind it for the same remaining route, up to
@@ -38,6 +38,13 @@
 //!   expected delay given live queues, or by a [`RoutingPolicy`] of your
 //!   own.
 //!
+//! # Building a network
+//!
+//! A [`Network`] comes from a scenario file (see [`crate::scenario`]) or
+//! from a [`NetworkBuilder`] in code; both validate the same way and give
+//! the same errors. Its fields are private: an invalid network cannot be
+//! made.
+//!
 //! # Randomness
 //!
 //! Each flow's releases, and each port's closures, draw from a stream keyed
@@ -49,21 +56,27 @@
 //! its route keeps its times: two variants see the same trains on the same
 //! days (common random numbers).
 
+mod builder;
 mod dist;
+mod ids;
+mod metrics;
 mod model;
 mod network;
 mod report;
+mod routes;
 mod routing;
 
-pub use dist::{DistError, DistSpec, HoursDist};
-pub use model::{CorridorEvent, CorridorModel, RunSettings, TraceRecord};
+pub use builder::NetworkBuilder;
+pub use dist::{DistError, HoursDist};
+pub use ids::{Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId};
+pub use metrics::metric_keys;
+pub use model::{CorridorEvent, CorridorModel, RunSettings};
 pub use network::{
-    ArrivalProcess, BorderPort, Destination, Direction, Flow, FlowId, Gauge, GaugeChange, Network,
-    Place, PlaceId, PlaceKind, PortId, PortSide, RandomClosures, Route, RouteId, Section,
-    SectionId,
+    ArrivalProcess, BorderPort, ClosureWindow, Destination, Flow, FlowDef, Network, Place,
+    PlaceKind, PortSide, RandomClosures, Route, Section,
 };
 pub use report::{
     FlowStats, NetworkStats, OdStats, PortStats, ReplicationReport, SectionStats, SideStats,
-    ms_to_hours,
+    TraceEvent, TraceRecord, ms_to_hours,
 };
-pub use routing::{FixedShares, PortLoad, RoutingContext, RoutingPolicy, ShortestExpectedDelay};
+pub use routing::{FixedShares, RoutingContext, RoutingPolicy, ShortestExpectedDelay};

@@ -1,13 +1,67 @@
 //! What one replication of the corridor measured, gathered as events
 //! happen: bounded memory, mergeable across replications.
 
-use super::model::TraceRecord;
-use super::network::{Direction, FlowId, Network, PortId, SectionId};
+use serde::{Deserialize, Serialize};
+
+use super::ids::{Direction, FlowId, PlaceId, PortId, SectionId};
+use super::network::Network;
 use crate::stats::{Histogram, OnlineStats, TimeWeighted};
 use crate::time::{SimDuration, SimTime};
 
+/// What happened to a train, in a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TraceEvent {
+    /// Released at its origin.
+    Release,
+    /// Found the port's yard full and was held on the line.
+    HeldUpstream,
+    /// Entered the port's yard.
+    EnterPort,
+    /// Took a transshipment track.
+    OnTrack,
+    /// Left its track, transshipped, to wait for the handover.
+    Transshipped,
+    /// Handed over to the next railway.
+    HandedOver,
+    /// Coupled onto another train (and so ended as a train of its own).
+    Coupled,
+    /// Reached its destination.
+    Deliver,
+}
+
+impl TraceEvent {
+    /// The event's name as written in a trace file.
+    pub fn name(self) -> &'static str {
+        match self {
+            TraceEvent::Release => "release",
+            TraceEvent::HeldUpstream => "held_upstream",
+            TraceEvent::EnterPort => "enter_port",
+            TraceEvent::OnTrack => "on_track",
+            TraceEvent::Transshipped => "transshipped",
+            TraceEvent::HandedOver => "handed_over",
+            TraceEvent::Coupled => "coupled",
+            TraceEvent::Deliver => "deliver",
+        }
+    }
+}
+
+/// One line of a train trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceRecord {
+    /// When \[ms since the start of the run\].
+    pub time_ms: u64,
+    /// The train's slab index (reused after the train leaves).
+    pub train: u32,
+    /// What happened.
+    pub event: TraceEvent,
+    /// Where (scenario id).
+    pub place: String,
+}
+
 /// One direction of one port.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SideStats {
     /// Trains that reached the port (including those then held upstream).
     pub arrivals: u64,
@@ -93,7 +147,7 @@ impl SideStats {
 }
 
 /// One port.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PortStats {
     /// Scenario id.
     pub id: String,
@@ -106,7 +160,7 @@ pub struct PortStats {
 }
 
 /// One flow.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlowStats {
     /// Scenario id.
     pub id: String,
@@ -115,7 +169,7 @@ pub struct FlowStats {
 }
 
 /// One origin–destination pair (all flows that connect them).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OdStats {
     /// Origin hub id.
     pub origin: String,
@@ -135,7 +189,7 @@ pub struct OdStats {
 }
 
 /// One line section.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionStats {
     /// Scenario id.
     pub id: String,
@@ -144,7 +198,7 @@ pub struct SectionStats {
 }
 
 /// Network-wide counts, for conservation checks and the backlog.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkStats {
     /// Trains in the system when measurement started.
     pub initial_trains: u64,
@@ -173,7 +227,7 @@ pub struct NetworkStats {
 }
 
 /// Everything one replication measured after its warm-up.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplicationReport {
     /// Start of measurement (end of warm-up).
     pub start: SimTime,
@@ -206,9 +260,9 @@ pub(crate) struct Tally {
 
 impl Tally {
     pub(crate) fn new(net: &Network, start: SimTime) -> Self {
-        let id = |p: super::network::PlaceId| net.places[p.index()].id.clone();
+        let id = |p: PlaceId| net.place(p).id.clone();
         let mut pairs = std::collections::BTreeMap::new();
-        for f in &net.flows {
+        for f in net.flows() {
             for d in &f.destinations {
                 pairs.insert((id(f.origin), id(d.place)), 0u32);
             }
@@ -217,7 +271,7 @@ impl Tally {
             *v = i as u32;
         }
         let od_index = net
-            .flows
+            .flows()
             .iter()
             .map(|f| {
                 f.destinations
@@ -233,10 +287,11 @@ impl Tally {
                 end: start,
                 events: 0,
                 ports: net
-                    .ports
+                    .ports()
                     .iter()
-                    .map(|p| PortStats {
-                        id: net.places[p.place.index()].id.clone(),
+                    .enumerate()
+                    .map(|(i, p)| PortStats {
+                        id: net.port_id(PortId(i as u32)).to_string(),
                         name: p.name.clone(),
                         sides: [0, 1]
                             .map(|d| SideStats::new(start, p.sides[d].tracks, p.sides[d].cranes)),
@@ -244,7 +299,7 @@ impl Tally {
                     })
                     .collect(),
                 flows: net
-                    .flows
+                    .flows()
                     .iter()
                     .map(|f| FlowStats {
                         id: f.id.clone(),
@@ -264,15 +319,13 @@ impl Tally {
                     })
                     .collect(),
                 groups: net
-                    .groups
+                    .groups()
                     .iter()
                     .map(|(n, ports)| (n.clone(), ports.iter().map(|p| p.index()).collect()))
                     .collect(),
-                sections: net
-                    .sections
-                    .iter()
+                sections: (0..net.sections().len())
                     .map(|s| SectionStats {
-                        id: s.id.clone(),
+                        id: net.section_id(SectionId(s as u32)).to_string(),
                         path_hold_hours: OnlineStats::new(),
                     })
                     .collect(),
@@ -417,9 +470,13 @@ impl Tally {
             .set(now, u64::from(closed));
     }
 
+    /// The report as it stands (for a network's shape without a run).
+    pub(crate) fn into_report(self) -> ReplicationReport {
+        self.report
+    }
+
     pub(crate) fn finish(
         mut self,
-        _net: &Network,
         end: SimTime,
         events: u64,
         backlog_trains: u64,
@@ -468,130 +525,6 @@ impl ReplicationReport {
             == n.delivered_trains + n.coupled_away + n.backlog_trains
             && n.initial_containers + n.released_containers
                 == n.delivered_containers + n.backlog_containers
-    }
-
-    /// Named scalar results, in a fixed order: the quantities compared
-    /// across replications and variants.
-    ///
-    /// Keys look like `port.<id>.<direction>.<measure>`,
-    /// `port.<id>.hours_closed`, `flow.<id>.<measure>` and
-    /// `network.<measure>`. Times are in hours or days as the key says.
-    pub fn metrics(&self) -> Vec<(String, f64)> {
-        let days = self.measured_days();
-        let end = self.end;
-        let mut out = Vec::new();
-        let mut put = |k: String, v: Option<f64>| {
-            if let Some(v) = v.filter(|v| v.is_finite()) {
-                out.push((k, v));
-            }
-        };
-        for p in &self.ports {
-            for dir in Direction::BOTH {
-                let s = &p.sides[dir.index()];
-                if s.arrivals == 0 {
-                    continue;
-                }
-                let k = |m: &str| format!("port.{}.{}.{m}", p.id, dir.name());
-                let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
-                put(k("trains_per_day"), per_day(s.handed_over + s.coupled_away));
-                put(k("wait_mean_h"), s.track_wait_hours.mean());
-                put(
-                    k("wait_p95_h"),
-                    s.track_wait.quantile(0.95).map(ms_to_hours),
-                );
-                put(k("dwell_mean_h"), s.dwell_hours.mean());
-                put(k("dwell_p95_h"), s.dwell.quantile(0.95).map(ms_to_hours));
-                put(k("held_upstream_mean_h"), s.held_upstream_hours.mean());
-                put(k("handover_wait_mean_h"), s.handover_wait_hours.mean());
-                put(k("delay_mean_h"), s.delay_hours.mean());
-                put(k("delay_p95_h"), s.delay.quantile(0.95).map(ms_to_hours));
-                put(k("trains_waiting_mean"), s.queue.mean(end));
-                put(k("trains_held_upstream_mean"), s.blocked.mean(end));
-                put(k("peak_queue"), Some(s.queue.peak() as f64));
-                if s.tracks > 0 {
-                    put(
-                        k("track_utilisation"),
-                        s.tracks_busy.mean(end).map(|b| b / f64::from(s.tracks)),
-                    );
-                }
-                if s.cranes > 0 {
-                    put(
-                        k("crane_utilisation"),
-                        s.cranes_busy.mean(end).map(|b| b / f64::from(s.cranes)),
-                    );
-                }
-            }
-            put(
-                format!("port.{}.hours_closed", p.id),
-                Some(p.closed.area(end) as f64 / crate::time::TICKS_PER_HOUR as f64),
-            );
-        }
-        for (name, members) in &self.groups {
-            // Train-weighted over the member ports: both directions, then
-            // each direction.
-            let merged = |dirs: &[Direction]| {
-                let (mut delay, mut hist, mut served) = (OnlineStats::new(), Histogram::new(), 0);
-                for &p in members {
-                    for d in dirs {
-                        let s = &self.ports[p].sides[d.index()];
-                        delay.merge(&s.delay_hours);
-                        hist.merge(&s.delay);
-                        served += s.handed_over + s.coupled_away;
-                    }
-                }
-                (delay, hist, served)
-            };
-            let (delay, hist, _) = merged(&Direction::BOTH);
-            put(format!("group.{name}.delay_mean_h"), delay.mean());
-            put(
-                format!("group.{name}.delay_p95_h"),
-                hist.quantile(0.95).map(ms_to_hours),
-            );
-            for dir in Direction::BOTH {
-                let (delay, hist, served) = merged(&[dir]);
-                let k = |m: &str| format!("group.{name}.{}.{m}", dir.name());
-                put(
-                    k("trains_per_day"),
-                    (days > 0.0).then(|| served as f64 / days),
-                );
-                put(k("delay_mean_h"), delay.mean());
-                put(k("delay_p95_h"), hist.quantile(0.95).map(ms_to_hours));
-            }
-        }
-        for od in &self.ods {
-            let k = |m: &str| format!("od.{}.{}.{m}", od.origin, od.destination);
-            put(
-                k("transit_mean_days"),
-                od.transit_hours.mean().map(|h| h / 24.0),
-            );
-            put(
-                k("transit_p95_days"),
-                od.transit.quantile(0.95).map(|ms| ms_to_hours(ms) / 24.0),
-            );
-        }
-        let n = &self.network;
-        let mut transit = OnlineStats::new();
-        for od in &self.ods {
-            transit.merge(&od.transit_hours);
-        }
-        put(
-            "network.transit_mean_days".into(),
-            transit.mean().map(|h| h / 24.0),
-        );
-        put(
-            "network.delayed_share".into(),
-            (n.delivered_consignments > 0)
-                .then(|| n.delayed_consignments as f64 / n.delivered_consignments as f64),
-        );
-        put(
-            "network.backlog_trains".into(),
-            Some(n.backlog_trains as f64),
-        );
-        put(
-            "network.delivered_trains_per_day".into(),
-            (days > 0.0).then(|| n.delivered_trains as f64 / days),
-        );
-        out
     }
 }
 

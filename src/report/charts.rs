@@ -1,142 +1,296 @@
-//! The charts of a study: the distribution of waiting at each port for
-//! every variant, and congestion against demand with saturation points.
+//! The charts of a study, drawn on the plotting core ([`super::plot`]): one
+//! short function per kind of chart.
+//!
+//! - `delay_<port>.svg`: per direction, the share of trains that waited
+//!   longer than each number of hours at the port, one curve per variant;
+//! - `differences.svg`: the paired differences of the main waiting
+//!   measures against the baseline, with their intervals;
+//! - `sweep.svg`: the congestion measure against demand, with its band
+//!   across replications, the threshold and the saturation points.
 
-use super::Study;
-use super::svg::{LineChart, Series, VerticalMarker, grid};
+use super::plot::{
+    Axis, Band, IntervalChart, IntervalRow, Line, Marker, Panel, RefLine, XyChart, grid,
+};
 use crate::corridor::ms_to_hours;
+use crate::metric::{MetricKey, Unit};
 use crate::stats::Histogram;
+use crate::study::{Study, Sweep};
 
-/// The empirical CDF of a histogram of milliseconds, in hours, as step
-/// points (value, share of trains at or below it).
-fn cdf_hours(h: &Histogram) -> Vec<(f64, f64)> {
+/// Where a metric is, in plain words: `Alashankou–Dostyk westbound`,
+/// `China–Kazakhstan crossings`, `xian → duisburg`, `network`.
+pub fn place(study: &Study, key: &MetricKey) -> String {
+    let mut place = match key.scope() {
+        "port" => key
+            .label("port")
+            .map_or_else(String::new, |p| study.port_name(p).to_string()),
+        "group" => match key.label("group") {
+            Some("cn_kz") => "China–Kazakhstan crossings".to_string(),
+            Some(g) => format!("group {g}"),
+            None => String::new(),
+        },
+        "od" => match (key.label("origin"), key.label("destination")) {
+            (Some(o), Some(d)) => format!("{o} → {d}"),
+            _ => String::new(),
+        },
+        other => other.to_string(),
+    };
+    if let Some(dir) = key.label("direction") {
+        place.push(' ');
+        place.push_str(dir);
+    }
+    place
+}
+
+/// A metric in plain words with its place and unit, for axis titles:
+/// `mean waiting per train, Alashankou–Dostyk westbound [h]`.
+pub fn describe(study: &Study, key: &MetricKey) -> String {
+    let what = match key.measure() {
+        "delay_mean" => "mean waiting per train",
+        "delay_p95" => "95th percentile of waiting per train",
+        "dwell_mean" => "mean dwell per train",
+        "dwell_p95" => "95th percentile of dwell per train",
+        "track_wait_mean" => "mean wait for a track",
+        "track_wait_p95" => "95th percentile of the wait for a track",
+        "held_upstream_mean" => "mean held upstream",
+        "handover_wait_mean" => "mean wait for the handover",
+        "throughput" => "trains handed over",
+        "queue_mean" => "trains queued for a track",
+        "queue_peak" => "most trains queued for a track",
+        "track_utilisation" => "track utilisation",
+        "crane_utilisation" => "crane utilisation",
+        "closed" => "time closed",
+        "transit_mean" => "mean transit",
+        "transit_p95" => "95th percentile of transit",
+        "delayed" => "share of consignments delayed",
+        "backlog" => "trains in the system at the horizon",
+        "delivered" => "trains delivered",
+        other => other,
+    };
+    format!("{what}, {} [{}]", place(study, key), key.unit().symbol())
+}
+
+/// The share of recorded values above each bucket's upper end, in hours:
+/// the exceedance curve (1 at zero hours, falling to 0 at the maximum).
+fn exceedance_hours(h: &Histogram) -> Vec<(f64, f64)> {
     let n = h.count();
     if n == 0 {
         return Vec::new();
     }
-    let mut acc = 0;
-    let mut pts = vec![(0.0, 0.0)];
+    let mut above = n;
+    let mut pts = vec![(0.0, 1.0)];
     for (_, upper, count) in h.iter_buckets() {
-        acc += count;
-        pts.push((ms_to_hours(upper), acc as f64 / n as f64));
+        above -= count;
+        pts.push((ms_to_hours(upper), above as f64 / n as f64));
     }
     pts
 }
 
-/// Title of a port from its id (`alashankou_dostyk` → `Alashankou–Dostyk`).
-fn port_title(id: &str) -> String {
-    id.split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map_or(String::new(), |f| {
-                f.to_uppercase().collect::<String>() + c.as_str()
-            })
-        })
-        .collect::<Vec<_>>()
-        .join("–")
+/// `delay_<port>.svg`: one panel per direction, one exceedance curve per
+/// variant that has trains there.
+fn delay_chart(study: &Study, port: &str) -> Option<String> {
+    let mut panels = Vec::new();
+    for dir in ["westbound", "eastbound"] {
+        let key = MetricKey::new("port", "delay", Unit::Milliseconds)
+            .with("port", port)
+            .with("direction", dir);
+        let hists: Vec<(usize, &Histogram)> = study
+            .result
+            .arms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a.distribution(&key)?)))
+            .filter(|(_, h)| h.count() > 0)
+            .collect();
+        if hists.is_empty() {
+            continue;
+        }
+        let same = hists.windows(2).all(|w| w[0].1 == w[1].1) && hists.len() > 1;
+        panels.push(XyChart {
+            title: format!("{} {dir}", study.port_name(port)),
+            note: same.then(|| "the variants coincide: every train waited the same".into()),
+            width: 560.0,
+            height: 380.0,
+            x: Axis {
+                title: "waiting at the port (held upstream, queues, cranes, handover) [h]".into(),
+                ..Axis::default()
+            },
+            y: Axis {
+                title: "share of trains that waited longer [ratio]".into(),
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            series: study.result.arms.iter().map(|a| a.label.clone()).collect(),
+            lines: hists
+                .iter()
+                .map(|&(i, h)| Line {
+                    series: i,
+                    points: exceedance_hours(h),
+                    step: true,
+                    dashed: i > 0 && same,
+                })
+                .collect(),
+            ..XyChart::default()
+        });
+    }
+    let refs: Vec<&dyn Panel> = panels.iter().map(|p| p as &dyn Panel).collect();
+    (!refs.is_empty()).then(|| grid(&refs, 2))
 }
 
-/// File names and SVG documents: `delay_<port>.svg` for every port (one
-/// panel per direction, one CDF per variant, up to the largest 99th
-/// percentile) and `sweep.svg` when the study has a demand sweep.
-pub fn study_charts(study: &Study) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut ports: Vec<&str> = study
-        .variants
+/// `differences.svg`: every variant against the baseline, paired, on the
+/// waiting measures of the port groups and of every port side.
+fn differences_chart(study: &Study) -> Option<String> {
+    let level = study.manifest.confidence_level;
+    let r = &study.result;
+    let keys: Vec<&MetricKey> = study
+        .metric_keys
         .iter()
-        .flat_map(|(_, v)| v.pooled.keys())
-        .filter_map(|k| k.strip_prefix("port.")?.split('.').next())
+        .filter(|k| k.measure() == "delay_mean" && matches!(k.scope(), "group" | "port"))
         .collect();
-    ports.sort_unstable();
-    ports.dedup();
-    for port in ports {
-        let mut panels = Vec::new();
-        for dir in ["westbound", "eastbound"] {
-            let key = format!("port.{port}.{dir}.delay");
-            let hists: Vec<(&str, &Histogram)> = study
-                .variants
-                .iter()
-                .filter_map(|(name, v)| Some((name.as_str(), v.pooled.get(&key)?)))
-                .collect();
-            if hists.is_empty() {
+    let mut rows = Vec::new();
+    for p in &r.pairs {
+        for k in &keys {
+            let Some(d) = r.compare_pair(p.base, p.other, k, level) else {
                 continue;
-            }
-            let x_max = hists
-                .iter()
-                .filter_map(|(_, h)| h.quantile(0.99))
-                .map(ms_to_hours)
-                .fold(1.0_f64, f64::max);
-            // Most trains do not wait: start the y axis just below the
-            // smallest share that waited nothing, so the tail is visible.
-            let zero_share = hists
-                .iter()
-                .filter_map(|(_, h)| cdf_hours(h).get(1).map(|p| p.1))
-                .fold(1.0_f64, f64::min);
-            let y_min = ((zero_share * 10.0).floor() / 10.0).clamp(0.0, 0.9);
-            let series = study
-                .variants
-                .iter()
-                .map(|(name, v)| Series {
-                    label: name.clone(),
-                    points: v.pooled.get(&key).map(cdf_hours).unwrap_or_default(),
-                    step: true,
-                    dashed: false,
-                })
-                .collect();
-            panels.push(LineChart {
-                title: format!("{} {dir}: waiting per train", port_title(port)),
-                x_label: "hours waited at the port".into(),
-                y_label: "share of trains".into(),
-                series,
-                x_range: Some((0.0, x_max)),
-                y_range: Some((y_min, 1.0)),
-                width: 560,
-                height: 380,
-                ..LineChart::default()
+            };
+            let i = d.difference;
+            rows.push(IntervalRow {
+                label: if r.pairs.len() > 1 {
+                    format!("{} ({})", place(study, k), r.arms[p.other].label)
+                } else {
+                    place(study, k)
+                },
+                estimate: Some(i.mean),
+                low: i.half_width.map(|h| i.mean - h),
+                high: i.half_width.map(|h| i.mean + h),
+                series: p.other,
+                text: None,
             });
         }
-        if !panels.is_empty() {
-            out.push((format!("delay_{port}.svg"), grid(&panels, 2)));
-        }
     }
-    if let Some(sweep) = &study.sweep {
-        let series = sweep
+    if rows.is_empty() {
+        return None;
+    }
+    let others: Vec<&str> = r
+        .pairs
+        .iter()
+        .map(|p| r.arms[p.other].label.as_str())
+        .collect();
+    Some(
+        IntervalChart {
+            title: format!("{} against {}", others.join(", "), r.arms[0].label),
+            note: Some(format!(
+                "change in mean waiting per train, paired on the same trains; {:.0} % intervals",
+                100.0 * level
+            )),
+            width: 860.0,
+            x: Axis {
+                title: "difference in mean waiting per train [h]".into(),
+                ..Axis::default()
+            },
+            rows,
+            decimals: 3,
+            series: r.arms.iter().map(|a| a.label.clone()).collect(),
+            ..IntervalChart::default()
+        }
+        .to_svg(),
+    )
+}
+
+/// `sweep.svg`: the measure against demand with its band, the threshold and
+/// the saturation points.
+fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
+    let band = |s: &crate::montecarlo::SweepSeries| Band {
+        series: 0,
+        points: s
+            .points
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.x,
+                    p.value.mean - p.value.half_width?,
+                    p.value.mean + p.value.half_width?,
+                ))
+            })
+            .collect(),
+        step: false,
+    };
+    XyChart {
+        title: format!(
+            "Congestion against demand ({} replications per point, {:.0} % bands)",
+            sweep.replications,
+            100.0 * study.manifest.confidence_level
+        ),
+        x: Axis {
+            title: "demand multiplier (1 = the scenario's demand) [×]".into(),
+            ..Axis::default()
+        },
+        y: Axis {
+            title: describe(study, &sweep.metric),
+            // Waits and shares are never negative: intervals that reach
+            // below zero are cut at the axis.
+            min: Some(0.0),
+            max: None,
+        },
+        height: 520.0,
+        series: sweep.series.iter().map(|s| s.label.clone()).collect(),
+        lines: sweep
             .series
             .iter()
-            .map(|s| {
-                Series::new(
-                    s.variant.clone(),
-                    s.points
-                        .iter()
-                        .map(|p| (p.multiplier, p.value.mean))
-                        .collect(),
-                )
+            .enumerate()
+            .map(|(i, s)| Line {
+                series: i,
+                points: s.points.iter().map(|p| (p.x, p.value.mean)).collect(),
+                ..Line::default()
             })
-            .collect();
-        let markers = sweep
+            .collect(),
+        bands: sweep
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Band {
+                series: i,
+                ..band(s)
+            })
+            .collect(),
+        markers: sweep
             .series
             .iter()
             .enumerate()
             .filter_map(|(i, s)| {
-                Some(VerticalMarker {
-                    x: s.saturation?,
-                    label: format!("{}: {:.2}×", s.variant, s.saturation?),
+                let x = s.saturation?;
+                Some(Marker {
+                    x,
+                    label: format!("{} saturates at {x:.2}×", s.label),
                     series: i,
                 })
             })
-            .collect();
-        let chart = LineChart {
-            title: format!(
-                "Congestion against demand ({} replications per point)",
-                sweep.replications
+            .collect(),
+        reference: Some(RefLine {
+            value: sweep.threshold,
+            label: format!(
+                "saturated: {} {}",
+                sweep.threshold,
+                sweep.metric.unit().symbol()
             ),
-            x_label: "demand multiplier (1 = 2024–25)".into(),
-            y_label: sweep.metric.clone(),
-            series,
-            markers,
-            horizontal_line: Some((sweep.threshold, format!("saturated: {} h", sweep.threshold))),
-            ..LineChart::default()
-        };
-        out.push(("sweep.svg".to_string(), chart.to_svg()));
+        }),
+        ..XyChart::default()
+    }
+    .to_svg()
+}
+
+/// File names and SVG documents of every chart the study has data for.
+pub fn study_charts(study: &Study) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for port in study.port_names.keys() {
+        if let Some(svg) = delay_chart(study, port) {
+            out.push((format!("delay_{port}.svg"), svg));
+        }
+    }
+    if let Some(svg) = differences_chart(study) {
+        out.push(("differences.svg".to_string(), svg));
+    }
+    if let Some(sweep) = &study.sweep {
+        out.push(("sweep.svg".to_string(), sweep_chart(study, sweep)));
     }
     out
 }

@@ -1,9 +1,16 @@
-//! Output: tables for the terminal, CSV and JSON writers, SVG charts.
+//! Output: tables for the terminal, `summary.json`, CSV files per RFC 4180,
+//! SVG charts, and output folders replaced whole.
 
 pub mod charts;
-mod output;
-pub mod svg;
+mod csv;
+mod files;
+mod folder;
+pub mod plot;
+mod summary;
 mod table;
 
-pub use output::{Manifest, OutputDir, Study, Sweep, SweepSeries, default_rows, fnv1a_hex};
+pub use csv::{CsvRows, csv_field, write_record};
+pub use files::{MARKER, OutputDir, OutputError};
+pub use folder::{FolderError, Written, merge_into_folder, run_into_folder};
+pub use summary::{comparison_table, default_rows, differences, study_text, summary_json};
 pub use table::{Table, network_summary, port_table};

@@ -154,18 +154,18 @@ pub fn network_summary(s: &Scenario) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", s.spec.name, s.source);
     let hubs = net
-        .places
+        .places()
         .iter()
         .filter(|p| p.kind == PlaceKind::Hub)
         .count();
     let _ = writeln!(
         out,
         "{} places ({hubs} hubs), {} border ports, {} line sections, {} flows, {} routes",
-        net.places.len(),
-        net.ports.len(),
-        net.sections.len(),
-        net.flows.len(),
-        net.routes.len()
+        net.places().len(),
+        net.ports().len(),
+        net.sections().len(),
+        net.flows().len(),
+        net.routes().len()
     );
     let _ = writeln!(
         out,
@@ -179,13 +179,13 @@ pub fn network_summary(s: &Scenario) -> String {
     );
     // Offered load per port side under each flow's shares (equal shares
     // where routing follows live delays).
-    let mut load = vec![[0.0_f64; 2]; net.ports.len()];
-    for f in &net.flows {
+    let mut load = vec![[0.0_f64; 2]; net.ports().len()];
+    for f in net.flows() {
         for d in &f.destinations {
             for (k, r) in d.routes.iter().enumerate() {
                 let share = f.shares.get(k).copied().unwrap_or(0.0);
-                for p in &net.routes[r.index()].places {
-                    if let PlaceKind::Port(pid) = net.places[p.index()].kind {
+                for p in &net.route(*r).places {
+                    if let PlaceKind::Port(pid) = net.place(*p).kind {
                         load[pid.index()][f.direction.index()] +=
                             f.trains_per_day * d.share * share;
                     }
@@ -204,7 +204,7 @@ pub fn network_summary(s: &Scenario) -> String {
         "of cap",
         "processing h",
     ]);
-    for (i, p) in net.ports.iter().enumerate() {
+    for (i, p) in net.ports().iter().enumerate() {
         for dir in Direction::BOTH {
             let side = &p.sides[dir.index()];
             let offered = load[i][dir.index()];
@@ -238,24 +238,25 @@ pub fn network_summary(s: &Scenario) -> String {
         "destinations",
         "routes to the first destination",
     ]);
-    for flow in &net.flows {
+    for flow in net.flows() {
         let vias: Vec<String> = flow.destinations[0]
             .routes
             .iter()
             .zip(&flow.shares)
             .map(|(r, sh)| {
-                let ports: Vec<&str> = net.routes[r.index()]
+                let ports: Vec<&str> = net
+                    .route(*r)
                     .places
                     .iter()
-                    .filter(|p| matches!(net.places[p.index()].kind, PlaceKind::Port(_)))
-                    .map(|p| net.places[p.index()].id.as_str())
+                    .filter(|p| matches!(net.place(**p).kind, PlaceKind::Port(_)))
+                    .map(|p| net.place(*p).id.as_str())
                     .collect();
                 format!("{} ({:.0} %)", ports.join(" + "), 100.0 * sh)
             })
             .collect();
         f.row([
             flow.id.clone(),
-            net.places[flow.origin.index()].id.clone(),
+            net.place(flow.origin).id.clone(),
             flow.direction.name()[..4].to_string(),
             format!("{:.2}", flow.trains_per_day),
             flow.destinations.len().to_string(),

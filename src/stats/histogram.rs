@@ -69,6 +69,7 @@ fn bucket_value(index: usize) -> u64 {
 /// assert!(p99.abs_diff(990) <= 990 / 256);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "SparseHistogram", into = "SparseHistogram")]
 pub struct Histogram {
     /// Per-bucket counts; its length is one past the bucket of `max` (0 when
     /// empty), so equal contents imply equal vectors.
@@ -77,6 +78,71 @@ pub struct Histogram {
     sum: u128,
     min: u64,
     max: u64,
+}
+
+/// How a [`Histogram`] travels in files: only its non-empty buckets, as
+/// `[index, count]` pairs, since most of the thousands of buckets are empty.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SparseHistogram {
+    total: u64,
+    sum: u128,
+    min: u64,
+    max: u64,
+    buckets: Vec<(u32, u64)>,
+}
+
+impl From<Histogram> for SparseHistogram {
+    fn from(h: Histogram) -> Self {
+        SparseHistogram {
+            total: h.total,
+            sum: h.sum,
+            min: h.min,
+            max: h.max,
+            buckets: h
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(i, &c)| (i as u32, c))
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<SparseHistogram> for Histogram {
+    type Error = String;
+
+    fn try_from(s: SparseHistogram) -> Result<Self, String> {
+        let limit = bucket_index(u64::MAX);
+        let mut counts = Vec::new();
+        let mut last = None;
+        for (i, c) in s.buckets {
+            let i = i as usize;
+            if i > limit || last.is_some_and(|l| l >= i) || c == 0 {
+                return Err(format!(
+                    "histogram bucket {i}: expected ascending non-empty buckets up to {limit}"
+                ));
+            }
+            counts.resize(i + 1, 0);
+            counts[i] = c;
+            last = Some(i);
+        }
+        let expected = if s.total == 0 {
+            0
+        } else {
+            bucket_index(s.max) + 1
+        };
+        if counts.len() != expected {
+            return Err("histogram: the last bucket does not hold the maximum".into());
+        }
+        Ok(Histogram {
+            counts,
+            total: s.total,
+            sum: s.sum,
+            min: s.min,
+            max: s.max,
+        })
+    }
 }
 
 impl Histogram {

@@ -1,6 +1,9 @@
 //! Output statistics for simulation experiments.
 //!
 //! * [`OnlineStats`]: streaming mean, variance and extrema (Welford), mergeable.
+//! * [`ExactMoments`]: mean, variance and extrema kept as exact integer
+//!   sums, so that parts merge into the same bits in any order (what an
+//!   experiment over threads and shards accumulates).
 //! * [`ConfidenceInterval`]: two-sided Student-t interval for a mean.
 //! * [`batch_means`]: steady-state confidence interval from one long run.
 //! * [`Histogram`]: mergeable log-linear histogram of `u64` values (e.g.
@@ -20,6 +23,7 @@
 
 mod batch;
 mod dist;
+mod exact;
 mod histogram;
 mod online;
 mod time_weighted;
@@ -29,6 +33,7 @@ pub use dist::{
     binomial_cdf, chi_squared_cdf, chi_squared_quantile, normal_cdf, normal_quantile,
     student_t_cdf, student_t_quantile,
 };
+pub use exact::ExactMoments;
 pub use histogram::Histogram;
 pub use online::{ConfidenceInterval, OnlineStats};
 pub use time_weighted::TimeWeighted;

@@ -21,7 +21,8 @@ use super::dist::student_t_quantile;
 /// assert_eq!(s.mean(), Some(5.0));
 /// assert_eq!(s.variance(), Some(32.0 / 7.0));
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "OnlineRepr", into = "OnlineRepr")]
 pub struct OnlineStats {
     count: u64,
     non_finite: u64,
@@ -31,6 +32,49 @@ pub struct OnlineStats {
     sum: f64,
     min: f64,
     max: f64,
+}
+
+/// How [`OnlineStats`] travels in files: JSON has no infinities, so
+/// non-finite fields (the extrema of an empty accumulator, an overflowed
+/// sum) are written as `null`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OnlineRepr {
+    count: u64,
+    non_finite: u64,
+    mean: Option<f64>,
+    m2: Option<f64>,
+    sum: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+impl From<OnlineStats> for OnlineRepr {
+    fn from(s: OnlineStats) -> Self {
+        let f = |x: f64| x.is_finite().then_some(x);
+        OnlineRepr {
+            count: s.count,
+            non_finite: s.non_finite,
+            mean: f(s.mean),
+            m2: f(s.m2),
+            sum: f(s.sum),
+            min: f(s.min),
+            max: f(s.max),
+        }
+    }
+}
+
+impl From<OnlineRepr> for OnlineStats {
+    fn from(r: OnlineRepr) -> Self {
+        OnlineStats {
+            count: r.count,
+            non_finite: r.non_finite,
+            mean: r.mean.unwrap_or(f64::NAN),
+            m2: r.m2.unwrap_or(f64::NAN),
+            sum: r.sum.unwrap_or(f64::NAN),
+            min: r.min.unwrap_or(f64::INFINITY),
+            max: r.max.unwrap_or(f64::NEG_INFINITY),
+        }
+    }
 }
 
 impl Default for OnlineStats {
@@ -174,7 +218,7 @@ impl OnlineStats {
 /// assert_eq!(format!("{ci:.2}"), "12.34 ± 0.56");
 /// assert!(ci.contains(12.0));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfidenceInterval {
     /// Point estimate (centre of the interval).
     pub mean: f64,

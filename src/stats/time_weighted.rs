@@ -21,7 +21,7 @@ use crate::time::{SimDuration, SimTime};
 /// assert_eq!(q.mean(SimTime::from_hours(4)), Some(5.0 / 4.0)); // 1 for one hour
 /// assert_eq!(q.peak(), 2);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimeWeighted {
     start: SimTime,
     last: SimTime,

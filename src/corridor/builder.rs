@@ -1,0 +1,726 @@
+//! Building a [`Network`] in code, validated exactly as a scenario file is.
+
+use std::collections::BTreeMap;
+
+use super::ids::{Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId};
+use super::network::{
+    BorderPort, Destination, Flow, FlowDef, MONTH_DAYS, Network, Place, PlaceKind, PortSide, Route,
+    Section,
+};
+use super::routes::{Graph, decision_index};
+use crate::error::{FieldPath, InvalidField};
+use crate::metric::is_identifier;
+use crate::time::SimDuration;
+
+/// Builds a [`Network`] part by part, validating each part as it is added
+/// with the same checks, and the same error paths, as a scenario file
+/// (`ports.<id>.westbound.tracks`, `flows.<id>.via[1]`, …).
+///
+/// Add places, ports and sections before the flows that use them; the
+/// demand settings and groups may come at any time before
+/// [`build`](Self::build).
+///
+/// Ids are identifiers: 1 to 64 characters from `a`–`z`, `0`–`9` and `_`.
+/// They become metric keys, CSV columns and file names; any other text
+/// belongs in a display name.
+///
+/// # Examples
+///
+/// A hub, a border port and a hub on the other gauge, joined by two
+/// sections, with one flow:
+///
+/// ```
+/// use std::sync::Arc;
+/// use silkrail::corridor::*;
+///
+/// let side = |cap| PortSide {
+///     tracks: 2,
+///     cranes: 2,
+///     cranes_per_train: 1,
+///     transshipment: HoursDist::lognormal(1.0, 0.3).unwrap(),
+///     reference_containers: 50,
+///     track_release: HoursDist::constant(0.5).unwrap(),
+///     inspection: HoursDist::constant(1.0).unwrap(),
+///     handover_cap_per_day: cap,
+///     yard_capacity: 6,
+///     max_containers_out: None,
+///     couple_waiting_trains: false,
+/// };
+/// let mut b = NetworkBuilder::new();
+/// let east = b.hub("east", "East", Gauge::Standard1435)?;
+/// let west = b.hub("west", "West", Gauge::Broad1520)?;
+/// let port = b.port("border", BorderPort {
+///     name: "Border".into(),
+///     west_gauge: Gauge::Broad1520,
+///     east_gauge: Gauge::Standard1435,
+///     change: GaugeChange::Transshipment,
+///     random_closures: None,
+///     scheduled_closures: vec![],
+///     sides: [side(Some(12)), side(None)],
+/// })?;
+/// let border = b.port_place(port);
+/// let run = |h| HoursDist::constant(h).unwrap();
+/// b.section("in", Section { from: east, to: border, gauge: Gauge::Standard1435, running: run(10.0), paths_per_day: None })?;
+/// b.section("out", Section { from: border, to: west, gauge: Gauge::Broad1520, running: run(20.0), paths_per_day: Some(30.0) })?;
+/// b.flow("trains", FlowDef {
+///     origin: east,
+///     direction: Direction::Westbound,
+///     trains_per_year: 2000.0,
+///     containers_per_train: 50,
+///     destinations: vec![(west, 1.0)],
+///     via: vec![],
+///     shares: vec![],
+///     routing: Arc::new(FixedShares),
+///     arrival: ArrivalProcess::Poisson,
+/// })?;
+/// let net = b.build()?;
+/// assert_eq!(net.flows().len(), 1);
+///
+/// // Zero tracks are refused with the path a scenario file would show.
+/// let mut bad = NetworkBuilder::new();
+/// let mut p = side(None);
+/// p.tracks = 0;
+/// let err = bad
+///     .port("border", BorderPort { name: "B".into(), west_gauge: Gauge::Broad1520, east_gauge: Gauge::Standard1435, change: GaugeChange::Transshipment, random_closures: None, scheduled_closures: vec![], sides: [p, side(None)] })
+///     .unwrap_err();
+/// assert!(err.to_string().starts_with("ports.border.westbound.tracks: found 0"));
+/// # Ok::<(), silkrail::error::InvalidField>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct NetworkBuilder {
+    places: Vec<Place>,
+    index: BTreeMap<String, PlaceId>,
+    ports: Vec<BorderPort>,
+    port_places: Vec<PlaceId>,
+    sections: Vec<Section>,
+    section_ids: Vec<String>,
+    headways: Vec<Option<SimDuration>>,
+    routes: Vec<Route>,
+    flows: Vec<(Flow, f64)>,
+    flow_ids: Vec<String>,
+    seasonality: Option<[f64; 12]>,
+    multiplier: f64,
+    groups: Vec<(String, Vec<PortId>)>,
+}
+
+fn path(root: &str, id: &str) -> FieldPath {
+    FieldPath::root().key(root).key(id)
+}
+
+fn check_id(root: &str, id: &str) -> Result<(), InvalidField> {
+    if !is_identifier(id) {
+        return Err(InvalidField::new(
+            path(root, id),
+            format!("the id {id:?}"),
+            "an id of 1 to 64 characters from a–z, 0–9 and _ (any other text goes in `name`)",
+        ));
+    }
+    Ok(())
+}
+
+fn positive_finite(at: FieldPath, v: f64, max: f64) -> Result<f64, InvalidField> {
+    if !(v > 0.0 && v <= max) {
+        return Err(InvalidField::new(
+            at,
+            v,
+            format!("a finite number above 0 and at most {max}"),
+        ));
+    }
+    Ok(v)
+}
+
+impl NetworkBuilder {
+    /// An empty builder: no places, a demand multiplier of 1 and flat
+    /// seasonality.
+    pub fn new() -> Self {
+        NetworkBuilder {
+            multiplier: 1.0,
+            ..Default::default()
+        }
+    }
+
+    fn place(
+        &mut self,
+        root: &str,
+        id: &str,
+        name: &str,
+        kind: PlaceKind,
+        gauge: Gauge,
+    ) -> Result<PlaceId, InvalidField> {
+        check_id(root, id)?;
+        if self.index.contains_key(id) {
+            return Err(InvalidField::new(
+                path(root, id),
+                format!("'{id}'"),
+                "an id not already used by a node or port",
+            ));
+        }
+        let p = PlaceId(self.places.len() as u32);
+        self.index.insert(id.to_string(), p);
+        self.places.push(Place {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind,
+            gauge,
+        });
+        Ok(p)
+    }
+
+    /// Adds a hub, where trains start or end.
+    ///
+    /// # Errors
+    ///
+    /// An [`InvalidField`] at `nodes.<id>` for an id that is not an
+    /// identifier or is already used.
+    pub fn hub(&mut self, id: &str, name: &str, gauge: Gauge) -> Result<PlaceId, InvalidField> {
+        self.place("nodes", id, name, PlaceKind::Hub, gauge)
+    }
+
+    /// Adds a junction, which trains pass through.
+    ///
+    /// # Errors
+    ///
+    /// As [`hub`](Self::hub).
+    pub fn junction(
+        &mut self,
+        id: &str,
+        name: &str,
+        gauge: Gauge,
+    ) -> Result<PlaceId, InvalidField> {
+        self.place("nodes", id, name, PlaceKind::Junction, gauge)
+    }
+
+    /// The place with id `id`, if added.
+    pub fn place_id(&self, id: &str) -> Option<PlaceId> {
+        self.index.get(id).copied()
+    }
+
+    /// The place that stands for port `port`.
+    ///
+    /// # Panics
+    ///
+    /// If `port` was not returned by this builder.
+    pub fn port_place(&self, port: PortId) -> PlaceId {
+        self.port_places[port.index()]
+    }
+
+    /// Whether place `p` is a port, and which.
+    pub fn port_of(&self, p: PlaceId) -> Option<PortId> {
+        match self.places.get(p.index())?.kind {
+            PlaceKind::Port(port) => Some(port),
+            _ => None,
+        }
+    }
+
+    /// Adds a border port.
+    ///
+    /// # Errors
+    ///
+    /// The first [`InvalidField`] under `ports.<id>`: a bad or used id, a
+    /// gauge change that does not fit the gauges, closures that do not
+    /// make sense, and for either side zero tracks where the gauge
+    /// changes, no cranes for a transshipment, more cranes per train than
+    /// the side has, no yard, a zero cap or train length, or coupling
+    /// without a train length.
+    pub fn port(&mut self, id: &str, mut port: BorderPort) -> Result<PortId, InvalidField> {
+        check_id("ports", id)?;
+        let at = path("ports", id);
+        if self.index.contains_key(id) {
+            return Err(InvalidField::new(
+                at,
+                format!("'{id}'"),
+                "an id not already used by a node",
+            ));
+        }
+        if (port.change == GaugeChange::None) != (port.west_gauge == port.east_gauge) {
+            return Err(InvalidField::new(
+                at.key("gauge_change"),
+                format!(
+                    "{:?} between {} mm and {} mm",
+                    port.change,
+                    port.west_gauge.mm(),
+                    port.east_gauge.mm()
+                ),
+                "'none' exactly when both sides have the same gauge",
+            ));
+        }
+        if let Some(c) = &port.random_closures {
+            let rc = at.clone().key("random_closures");
+            if !(c.mean_days_between >= 1.0 / 24.0 && c.mean_days_between <= 36_525.0) {
+                return Err(InvalidField::new(
+                    rc.key("mean_days_between"),
+                    c.mean_days_between,
+                    "a mean open time from 1 hour (1/24 day) to 36525 days",
+                ));
+            }
+            if !(c.duration.mean_hours() > 0.0) {
+                return Err(InvalidField::new(
+                    rc.key("duration"),
+                    format!("a mean of {} h", c.duration.mean_hours()),
+                    "stoppages that last some time (a mean above 0 h)",
+                ));
+            }
+        }
+        for (i, w) in port.scheduled_closures.iter().enumerate() {
+            let wp = at.clone().key("scheduled_closures").index(i);
+            if !(w.start_day >= 0.0 && w.start_day <= 36_525.0) {
+                return Err(InvalidField::new(
+                    wp.key("start_day"),
+                    w.start_day,
+                    "a day from 0 to 36525",
+                ));
+            }
+            positive_finite(wp.key("hours"), w.hours, 87_660.0)?;
+        }
+        for dir in Direction::BOTH {
+            let side = &mut port.sides[dir.index()];
+            check_side(at.clone().key(dir.name()), side, port.change)?;
+            side.cranes_per_train = side.cranes_per_train.max(1);
+        }
+        let pid = PortId(self.ports.len() as u32);
+        let place = self.place(
+            "ports",
+            id,
+            &port.name,
+            PlaceKind::Port(pid),
+            port.east_gauge,
+        )?;
+        self.ports.push(port);
+        self.port_places.push(place);
+        Ok(pid)
+    }
+
+    /// Adds a line section.
+    ///
+    /// # Errors
+    ///
+    /// The first [`InvalidField`] under `sections.<id>`: a bad or used id,
+    /// ends that are the same place, a gauge that does not match an end,
+    /// or paths per day that are not a positive number up to 86,400.
+    pub fn section(&mut self, id: &str, section: Section) -> Result<SectionId, InvalidField> {
+        check_id("sections", id)?;
+        let at = path("sections", id);
+        if self.section_ids.iter().any(|s| s == id) {
+            return Err(InvalidField::new(
+                at,
+                format!("'{id}'"),
+                "an id not already used by a section",
+            ));
+        }
+        if section.from == section.to {
+            return Err(InvalidField::new(
+                at.key("to"),
+                format!("'{}'", self.places[section.to.index()].id),
+                "a place other than `from`",
+            ));
+        }
+        for (place, key) in [(section.from, "from"), (section.to, "to")] {
+            let p = &self.places[place.index()];
+            let ok = match p.kind {
+                PlaceKind::Port(pid) => {
+                    let port = &self.ports[pid.index()];
+                    section.gauge == port.west_gauge || section.gauge == port.east_gauge
+                }
+                _ => section.gauge == p.gauge,
+            };
+            if !ok {
+                return Err(InvalidField::new(
+                    at.key("gauge_mm"),
+                    section.gauge.mm(),
+                    format!("a gauge that matches '{}' at its `{key}` end", p.id),
+                ));
+            }
+        }
+        let headway = match section.paths_per_day {
+            None => None,
+            Some(n) => {
+                let n = positive_finite(at.key("paths_per_day"), n, 86_400.0)?;
+                Some(SimDuration::try_from_hours_f64(24.0 / n).expect("bounded"))
+            }
+        };
+        let s = SectionId(self.sections.len() as u32);
+        self.sections.push(section);
+        self.section_ids.push(id.to_string());
+        self.headways.push(headway);
+        Ok(s)
+    }
+
+    /// Sets the demand multiplier (applied to every flow's trains per
+    /// year) and twelve monthly seasonality multipliers, January first.
+    ///
+    /// The multipliers are scaled so that, weighted by the days of their
+    /// months, they average exactly 1: a flow's `trains_per_year` then
+    /// holds for every 365-day year whatever their scale.
+    ///
+    /// # Errors
+    ///
+    /// An [`InvalidField`] at `demand.seasonality` for other than twelve
+    /// values or all zero, at `demand.seasonality[i]` for a value outside
+    /// 0–12, at `demand.multiplier` outside 0–1000.
+    pub fn demand(&mut self, multiplier: f64, seasonality: &[f64]) -> Result<(), InvalidField> {
+        let at = FieldPath::root().key("demand");
+        if seasonality.len() != 12 {
+            return Err(InvalidField::new(
+                at.key("seasonality"),
+                format!("{} values", seasonality.len()),
+                "12 monthly multipliers, January first",
+            ));
+        }
+        let mut months = [0.0; 12];
+        for (i, &m) in seasonality.iter().enumerate() {
+            if !(0.0..=12.0).contains(&m) {
+                return Err(InvalidField::new(
+                    at.key("seasonality").index(i),
+                    m,
+                    "a multiplier from 0 to 12",
+                ));
+            }
+            months[i] = m;
+        }
+        let weighted = months
+            .iter()
+            .zip(MONTH_DAYS)
+            .map(|(m, d)| m * f64::from(d))
+            .sum::<f64>()
+            / 365.0;
+        if !(weighted > 0.0) {
+            return Err(InvalidField::new(
+                at.key("seasonality"),
+                "all zero",
+                "at least one month with a positive multiplier",
+            ));
+        }
+        for m in &mut months {
+            *m /= weighted;
+        }
+        if !(0.0..=1000.0).contains(&multiplier) {
+            return Err(InvalidField::new(
+                at.key("multiplier"),
+                multiplier,
+                "a number from 0 to 1000",
+            ));
+        }
+        self.seasonality = Some(months);
+        self.multiplier = multiplier;
+        Ok(())
+    }
+
+    fn require_hub(&self, at: FieldPath, place: PlaceId) -> Result<(), InvalidField> {
+        let p = &self.places[place.index()];
+        if p.kind != PlaceKind::Hub {
+            return Err(InvalidField::new(
+                at,
+                format!("'{}'", p.id),
+                "a node of kind 'hub'",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds a flow of trains, finding its candidate routes.
+    ///
+    /// # Errors
+    ///
+    /// The first [`InvalidField`] under `flows.<id>`: a bad or used id, an
+    /// origin or destination that is not a hub, a rate outside 0 to 10⁶
+    /// trains a year, containers outside 1–1000, route shares that do not
+    /// fit the candidates or do not sum to 1, destination shares that do
+    /// not sum to 1, or a candidate route that does not exist
+    /// (`flows.<id>.via[k]`) because no gauge-consistent path passes its
+    /// places in order.
+    pub fn flow(&mut self, id: &str, def: FlowDef) -> Result<FlowId, InvalidField> {
+        check_id("flows", id)?;
+        let at = path("flows", id);
+        if self.flow_ids.iter().any(|f| f == id) {
+            return Err(InvalidField::new(
+                at,
+                format!("'{id}'"),
+                "an id not already used by a flow",
+            ));
+        }
+        self.require_hub(at.clone().key("origin"), def.origin)?;
+        if !(def.trains_per_year >= 0.0 && def.trains_per_year <= 1.0e6) {
+            return Err(InvalidField::new(
+                at.key("trains_per_year"),
+                def.trains_per_year,
+                "a number of trains from 0 to 1000000",
+            ));
+        }
+        if def.containers_per_train == 0 || def.containers_per_train > 1_000 {
+            return Err(InvalidField::new(
+                at.key("containers_per_train"),
+                def.containers_per_train,
+                "from 1 to 1000 containers",
+            ));
+        }
+        let candidates = def.via.len().max(1);
+        let shares = check_shares(
+            at.clone().key("shares"),
+            &def.shares,
+            candidates,
+            def.routing.uses_shares(),
+        )?;
+        if def.destinations.is_empty() {
+            return Err(InvalidField::new(
+                at.key("destinations"),
+                "{}",
+                "at least one destination hub with its share",
+            ));
+        }
+        let mut sum = 0.0;
+        let mut destinations = Vec::new();
+        for &(place, share) in &def.destinations {
+            let dpath = at
+                .clone()
+                .key("destinations")
+                .key(self.places[place.index()].id.clone());
+            if !(0.0..=1.0).contains(&share) {
+                return Err(InvalidField::new(dpath, share, "a share from 0 to 1"));
+            }
+            sum += share;
+            self.require_hub(dpath.clone(), place)?;
+            if place == def.origin {
+                return Err(InvalidField::new(
+                    dpath,
+                    format!("'{}'", self.places[place.index()].id),
+                    "a hub other than the origin",
+                ));
+            }
+            let routes = self.candidate_routes(&at, &def, place)?;
+            let found: Vec<&Route> = routes.iter().map(|r| &self.routes[r.index()]).collect();
+            destinations.push(Destination {
+                place,
+                share,
+                decision_index: decision_index(&found),
+                routes,
+            });
+        }
+        if (sum - 1.0).abs() > 1e-6 {
+            return Err(InvalidField::new(
+                at.key("destinations"),
+                format!("shares summing to {sum}"),
+                "shares summing to 1",
+            ));
+        }
+        let f = FlowId(self.flows.len() as u32);
+        self.flows.push((
+            Flow {
+                id: id.to_string(),
+                origin: def.origin,
+                destinations,
+                direction: def.direction,
+                trains_per_day: 0.0,
+                containers_per_train: def.containers_per_train,
+                shares,
+                policy: def.routing,
+                arrival: def.arrival,
+            },
+            def.trains_per_year,
+        ));
+        self.flow_ids.push(id.to_string());
+        Ok(f)
+    }
+
+    /// One route per entry of the flow's `via` (or the quickest path if
+    /// empty) from its origin to `destination`, added to the routes.
+    fn candidate_routes(
+        &mut self,
+        at: &FieldPath,
+        def: &FlowDef,
+        destination: PlaceId,
+    ) -> Result<Vec<RouteId>, InvalidField> {
+        let empty = [Vec::new()];
+        let vias: &[Vec<PlaceId>] = if def.via.is_empty() { &empty } else { &def.via };
+        let mut routes = Vec::new();
+        for (k, stops_via) in vias.iter().enumerate() {
+            let mut stops = vec![def.origin];
+            stops.extend_from_slice(stops_via);
+            stops.push(destination);
+            let graph = Graph {
+                places: &self.places,
+                ports: &self.ports,
+                sections: &self.sections,
+            };
+            let route = graph.route_through(&stops, def.direction).ok_or_else(|| {
+                let names: Vec<&str> = stops
+                    .iter()
+                    .map(|p| self.places[p.index()].id.as_str())
+                    .collect();
+                InvalidField::new(
+                    if def.via.is_empty() {
+                        at.clone()
+                    } else {
+                        at.clone().key("via").index(k)
+                    },
+                    names.join(" → "),
+                    format!(
+                        "places joined by sections with matching gauges, passing every port {}",
+                        def.direction.name()
+                    ),
+                )
+            })?;
+            routes.push(RouteId(self.routes.len() as u32));
+            self.routes.push(route);
+        }
+        Ok(routes)
+    }
+
+    /// Adds a named group of ports reported together.
+    ///
+    /// # Errors
+    ///
+    /// An [`InvalidField`] at `groups.<name>` for a name that is not an
+    /// identifier or is used, at `groups.<name>[i]` for a member that is
+    /// not a port.
+    pub fn group(&mut self, name: &str, members: &[PlaceId]) -> Result<(), InvalidField> {
+        check_id("groups", name)?;
+        if self.groups.iter().any(|(g, _)| g == name) {
+            return Err(InvalidField::new(
+                path("groups", name),
+                format!("'{name}'"),
+                "a name not already used by a group",
+            ));
+        }
+        let mut ports = Vec::new();
+        for (i, &m) in members.iter().enumerate() {
+            match self.port_of(m) {
+                Some(p) => ports.push(p),
+                None => {
+                    return Err(InvalidField::new(
+                        path("groups", name).index(i),
+                        format!("'{}'", self.places[m.index()].id),
+                        "the id of a port",
+                    ));
+                }
+            }
+        }
+        self.groups.push((name.to_string(), ports));
+        Ok(())
+    }
+
+    /// The validated network.
+    ///
+    /// # Errors
+    ///
+    /// None at present beyond those of the parts (kept for checks that span
+    /// parts).
+    pub fn build(self) -> Result<Network, InvalidField> {
+        let multiplier = self.multiplier;
+        Ok(Network {
+            places: self.places,
+            ports: self.ports,
+            port_places: self.port_places,
+            sections: self.sections,
+            section_ids: self.section_ids,
+            headways: self.headways,
+            routes: self.routes,
+            flows: self
+                .flows
+                .into_iter()
+                .map(|(mut f, per_year)| {
+                    f.trains_per_day = per_year * multiplier / 365.0;
+                    f
+                })
+                .collect(),
+            seasonality: self.seasonality.unwrap_or([1.0; 12]),
+            groups: self.groups,
+        })
+    }
+}
+
+fn check_side(at: FieldPath, s: &PortSide, change: GaugeChange) -> Result<(), InvalidField> {
+    if s.tracks == 0 && change != GaugeChange::None {
+        return Err(InvalidField::new(
+            at.key("tracks"),
+            0,
+            "at least 1 track where the gauge changes",
+        ));
+    }
+    if change == GaugeChange::Transshipment {
+        if s.cranes == 0 {
+            return Err(InvalidField::new(
+                at.key("cranes"),
+                0,
+                "at least 1 crane for a transshipment",
+            ));
+        }
+        if s.cranes_per_train == 0 || s.cranes_per_train > s.cranes {
+            return Err(InvalidField::new(
+                at.key("cranes_per_train"),
+                s.cranes_per_train,
+                format!("from 1 to the side's {} cranes", s.cranes),
+            ));
+        }
+    }
+    if s.yard_capacity == 0 {
+        return Err(InvalidField::new(
+            at.key("yard_capacity_trains"),
+            0,
+            "at least 1 waiting place (a train that finds none is held upstream)",
+        ));
+    }
+    if s.reference_containers == 0 {
+        return Err(InvalidField::new(
+            at.key("reference_containers"),
+            0,
+            "at least 1 container",
+        ));
+    }
+    if s.handover_cap_per_day == Some(0) {
+        return Err(InvalidField::new(
+            at.key("handover_cap_trains_per_day"),
+            0,
+            "at least 1 train per day, or no key for no cap",
+        ));
+    }
+    if s.max_containers_out == Some(0) {
+        return Err(InvalidField::new(
+            at.key("max_containers_out"),
+            0,
+            "at least 1 container, or no key for no limit",
+        ));
+    }
+    if s.couple_waiting_trains && s.max_containers_out.is_none() {
+        return Err(InvalidField::new(
+            at.key("couple_waiting_trains"),
+            true,
+            "max_containers_out to be set, since coupling fills trains up to it",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a flow's route shares: one per candidate, each in [0, 1],
+/// summing to 1. Policies that ignore shares may omit them.
+fn check_shares(
+    at: FieldPath,
+    shares: &[f64],
+    candidates: usize,
+    uses_shares: bool,
+) -> Result<Vec<f64>, InvalidField> {
+    if shares.is_empty() && (candidates == 1 || !uses_shares) {
+        return Ok(vec![1.0 / candidates as f64; candidates]);
+    }
+    if shares.len() != candidates {
+        return Err(InvalidField::new(
+            at,
+            format!("{} shares", shares.len()),
+            format!("one share per entry of `via` ({candidates})"),
+        ));
+    }
+    let mut sum = 0.0;
+    for (i, &s) in shares.iter().enumerate() {
+        if !(0.0..=1.0).contains(&s) {
+            return Err(InvalidField::new(at.index(i), s, "a share from 0 to 1"));
+        }
+        sum += s;
+    }
+    if (sum - 1.0).abs() > 1e-6 {
+        return Err(InvalidField::new(
+            at,
+            format!("shares summing to {sum}"),
+            "shares summing to 1",
+        ));
+    }
+    Ok(shares.to_vec())
+}

@@ -1,0 +1,210 @@
+//! The corridor's metrics: what a [`ReplicationReport`] says, as typed keys
+//! with units, and the list of every key a network can report.
+//!
+//! | scope | labels | measures |
+//! |---|---|---|
+//! | `port` | port, direction | `throughput` \[trains/day\], `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean`, `handover_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\] |
+//! | `port` | port | `closed` \[h\] |
+//! | `group` | group | `delay_mean`, `delay_p95` \[h\] |
+//! | `group` | group, direction | `throughput` \[trains/day\], `delay_mean`, `delay_p95` \[h\] |
+//! | `od` | origin, destination | `transit_mean`, `transit_p95` \[days\] |
+//! | `network` | — | `transit_mean` \[days\], `delayed` \[ratio\], `backlog` \[trains\], `delivered` \[trains/day\] |
+//!
+//! Distributions (merged across replications for the charts), in
+//! milliseconds: `port.<port>.<direction>.delay_ms`, `…track_wait_ms`,
+//! `…dwell_ms` and `od.<origin>.<destination>.transit_ms`.
+
+use super::ids::Direction;
+use super::network::Network;
+use super::report::{ReplicationReport, SideStats, Tally, ms_to_hours};
+use crate::metric::{MetricKey, Observation, Unit};
+use crate::stats::{Histogram, OnlineStats};
+use crate::time::{SimTime, TICKS_PER_HOUR};
+
+fn side_key(port: &str, dir: Direction, measure: &str, unit: Unit) -> MetricKey {
+    MetricKey::new("port", measure, unit)
+        .with("port", port)
+        .with("direction", dir.name())
+}
+
+/// Calls `put` for every metric of `r`, in a fixed order; with
+/// `every_side`, also for port sides that no train reached (whose values
+/// are then mostly undefined).
+fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey, Option<f64>)) {
+    let days = r.measured_days();
+    let end = r.end;
+    let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+    for p in &r.ports {
+        for dir in Direction::BOTH {
+            let s = &p.sides[dir.index()];
+            if s.arrivals == 0 && !every_side {
+                continue;
+            }
+            let k = |m: &str, u: Unit| side_key(&p.id, dir, m, u);
+            put(
+                k("throughput", Unit::TrainsPerDay),
+                per_day(s.handed_over + s.coupled_away),
+            );
+            put(k("track_wait_mean", Unit::Hours), s.track_wait_hours.mean());
+            put(
+                k("track_wait_p95", Unit::Hours),
+                s.track_wait.quantile(0.95).map(ms_to_hours),
+            );
+            put(k("dwell_mean", Unit::Hours), s.dwell_hours.mean());
+            put(
+                k("dwell_p95", Unit::Hours),
+                s.dwell.quantile(0.95).map(ms_to_hours),
+            );
+            put(
+                k("held_upstream_mean", Unit::Hours),
+                s.held_upstream_hours.mean(),
+            );
+            put(
+                k("handover_wait_mean", Unit::Hours),
+                s.handover_wait_hours.mean(),
+            );
+            put(k("delay_mean", Unit::Hours), s.delay_hours.mean());
+            put(
+                k("delay_p95", Unit::Hours),
+                s.delay.quantile(0.95).map(ms_to_hours),
+            );
+            put(k("queue_mean", Unit::Trains), s.queue.mean(end));
+            put(k("held_upstream_mean", Unit::Trains), s.blocked.mean(end));
+            put(k("queue_peak", Unit::Trains), Some(s.queue.peak() as f64));
+            if s.tracks > 0 {
+                put(
+                    k("track_utilisation", Unit::Ratio),
+                    s.tracks_busy.mean(end).map(|b| b / f64::from(s.tracks)),
+                );
+            }
+            if s.cranes > 0 {
+                put(
+                    k("crane_utilisation", Unit::Ratio),
+                    s.cranes_busy.mean(end).map(|b| b / f64::from(s.cranes)),
+                );
+            }
+        }
+        put(
+            MetricKey::new("port", "closed", Unit::Hours).with("port", &p.id),
+            Some(p.closed.area(end) as f64 / TICKS_PER_HOUR as f64),
+        );
+    }
+    for (name, members) in &r.groups {
+        // Train-weighted over the member ports: both directions, then each
+        // direction.
+        let merged = |dirs: &[Direction]| {
+            let (mut delay, mut hist, mut served) = (OnlineStats::new(), Histogram::new(), 0);
+            for &p in members {
+                for d in dirs {
+                    let s: &SideStats = &r.ports[p].sides[d.index()];
+                    delay.merge(&s.delay_hours);
+                    hist.merge(&s.delay);
+                    served += s.handed_over + s.coupled_away;
+                }
+            }
+            (delay, hist, served)
+        };
+        let g = |m: &str, u: Unit| MetricKey::new("group", m, u).with("group", name);
+        let (delay, hist, _) = merged(&Direction::BOTH);
+        put(g("delay_mean", Unit::Hours), delay.mean());
+        put(
+            g("delay_p95", Unit::Hours),
+            hist.quantile(0.95).map(ms_to_hours),
+        );
+        for dir in Direction::BOTH {
+            let (delay, hist, served) = merged(&[dir]);
+            let k = |m: &str, u: Unit| g(m, u).with("direction", dir.name());
+            put(k("throughput", Unit::TrainsPerDay), per_day(served));
+            put(k("delay_mean", Unit::Hours), delay.mean());
+            put(
+                k("delay_p95", Unit::Hours),
+                hist.quantile(0.95).map(ms_to_hours),
+            );
+        }
+    }
+    for od in &r.ods {
+        let k = |m: &str| {
+            MetricKey::new("od", m, Unit::Days)
+                .with("origin", &od.origin)
+                .with("destination", &od.destination)
+        };
+        put(k("transit_mean"), od.transit_hours.mean().map(|h| h / 24.0));
+        put(
+            k("transit_p95"),
+            od.transit.quantile(0.95).map(|ms| ms_to_hours(ms) / 24.0),
+        );
+    }
+    let n = &r.network;
+    let mut transit = OnlineStats::new();
+    for od in &r.ods {
+        transit.merge(&od.transit_hours);
+    }
+    let net = |m: &str, u: Unit| MetricKey::new("network", m, u);
+    put(
+        net("transit_mean", Unit::Days),
+        transit.mean().map(|h| h / 24.0),
+    );
+    put(
+        net("delayed", Unit::Ratio),
+        (n.delivered_consignments > 0)
+            .then(|| n.delayed_consignments as f64 / n.delivered_consignments as f64),
+    );
+    put(net("backlog", Unit::Trains), Some(n.backlog_trains as f64));
+    put(
+        net("delivered", Unit::TrainsPerDay),
+        per_day(n.delivered_trains),
+    );
+}
+
+impl ReplicationReport {
+    /// The scalar results as typed metrics, in a fixed order (undefined
+    /// ones left out), without the distributions.
+    pub fn observation(&self) -> Observation {
+        let mut obs = Observation::new(self.events);
+        obs.consistent = self.is_conserved() && self.ports_conserve_trains();
+        visit(self, false, &mut |k, v| obs.put(k, v));
+        obs
+    }
+
+    /// The scalar results as [`observation`](Self::observation) gives them,
+    /// with the distributions behind the charts moved in: every train's
+    /// delay, track wait and dwell per port side, and transit per
+    /// origin–destination pair \[ms\].
+    pub fn into_observation(mut self) -> Observation {
+        let mut obs = self.observation();
+        for p in &mut self.ports {
+            for dir in Direction::BOTH {
+                let s = &mut p.sides[dir.index()];
+                if s.arrivals == 0 {
+                    continue;
+                }
+                for (m, h) in [
+                    ("delay", &mut s.delay),
+                    ("track_wait", &mut s.track_wait),
+                    ("dwell", &mut s.dwell),
+                ] {
+                    obs.distributions.push((
+                        side_key(&p.id, dir, m, Unit::Milliseconds),
+                        std::mem::take(h),
+                    ));
+                }
+            }
+        }
+        for od in &mut self.ods {
+            let k = MetricKey::new("od", "transit", Unit::Milliseconds)
+                .with("origin", &od.origin)
+                .with("destination", &od.destination);
+            obs.distributions.push((k, std::mem::take(&mut od.transit)));
+        }
+        obs
+    }
+}
+
+/// Every metric key a replication of `net` may report, in the order of
+/// [`ReplicationReport::observation`].
+pub fn metric_keys(net: &Network) -> Vec<MetricKey> {
+    let empty = Tally::new(net, SimTime::ZERO).into_report();
+    let mut keys = Vec::new();
+    visit(&empty, true, &mut |k, _| keys.push(k));
+    keys
+}

@@ -1,0 +1,209 @@
+//! Running replications of several arms in parallel, consumed in order.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::{ExperimentResult, ModelError, Replicate, RunError};
+use crate::metric::Observation;
+
+/// The most worker threads a runner starts.
+pub const MAX_THREADS: usize = 1024;
+
+/// The most replications one experiment runs (a shard of a larger one
+/// counts only its own).
+pub const MAX_REPLICATIONS: u64 = 1_000_000_000;
+
+/// Arm-replications handed to the pool at once, per thread: enough to keep
+/// every thread busy, few enough to bound the observations alive at once.
+const CHUNK_PER_THREAD: u64 = 4;
+
+/// A progress callback: called after each chunk with the number of
+/// arm-replications it completed (an increment; add them up for a total).
+pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
+
+/// What [`Runner::for_each`] calls for each replication, in replication
+/// order: the index and one observation per model.
+pub type Consume<'a> = dyn FnMut(u64, &[Observation]) -> Result<(), RunError> + 'a;
+
+/// One arm of an experiment: a label and a model.
+#[derive(Clone, Copy)]
+pub struct Arm<'a> {
+    /// The arm's label, e.g. a variant name.
+    pub label: &'a str,
+    /// The model run in this arm.
+    pub model: &'a dyn Replicate,
+}
+
+impl<'a> Arm<'a> {
+    /// An arm.
+    pub fn new(label: &'a str, model: &'a dyn Replicate) -> Self {
+        Arm { label, model }
+    }
+}
+
+/// Where per-replication rows go as they are produced, in replication
+/// order (for each replication, the arms in order).
+pub trait RowSink {
+    /// One arm's observation in one replication.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of writing it; the experiment stops with it.
+    fn row(&mut self, arm: &str, replication: u64, obs: &Observation) -> std::io::Result<()>;
+}
+
+/// A [`RowSink`] that keeps nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoRows;
+
+impl RowSink for NoRows {
+    fn row(&mut self, _: &str, _: u64, _: &Observation) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs replications on a pool of worker threads.
+pub struct Runner {
+    seed: u64,
+    pool: rayon::ThreadPool,
+    progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("seed", &self.seed)
+            .field("threads", &self.threads())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runner {
+    /// A runner with master seed `seed` on `threads` worker threads (`None`:
+    /// one per core).
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::TooManyThreads`] for 0 or more than [`MAX_THREADS`];
+    /// [`RunError::ThreadPool`] if the threads cannot start.
+    pub fn new(seed: u64, threads: Option<usize>) -> Result<Runner, RunError> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = threads {
+            if n == 0 || n > MAX_THREADS {
+                return Err(RunError::TooManyThreads {
+                    requested: n,
+                    limit: MAX_THREADS,
+                });
+            }
+            builder = builder.num_threads(n);
+        }
+        Ok(Runner {
+            seed,
+            pool: builder.build()?,
+            progress: None,
+        })
+    }
+
+    /// The same runner, reporting progress to `f`.
+    pub fn with_progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
+
+    /// The master seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The number of worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Runs replications `indices` of every model in `models` and calls
+    /// `consume(replication, observations)` for each replication in
+    /// ascending order, with one observation per model in model order.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Model`] naming the model (by `labels`) and replication
+    /// of the first failure in replication order, or whatever `consume`
+    /// returns.
+    pub fn for_each(
+        &self,
+        models: &[Arm<'_>],
+        indices: Range<u64>,
+        consume: &mut Consume<'_>,
+    ) -> Result<(), RunError> {
+        if models.is_empty() {
+            return Err(RunError::NoArms);
+        }
+        let len = indices.end.saturating_sub(indices.start);
+        if len > MAX_REPLICATIONS {
+            return Err(RunError::TooManyReplications {
+                requested: len,
+                limit: MAX_REPLICATIONS,
+            });
+        }
+        let arms = models.len();
+        // Whole replications (every arm of an index) per chunk.
+        let chunk = (self.threads() as u64 * CHUNK_PER_THREAD / arms as u64).max(1);
+        let mut start = indices.start;
+        while start < indices.end {
+            let end = indices.end.min(start + chunk);
+            let items: Vec<(u64, usize)> = (start..end)
+                .flat_map(|r| (0..arms).map(move |a| (r, a)))
+                .collect();
+            let seed = self.seed;
+            let results: Vec<Result<Observation, ModelError>> = self.pool.install(|| {
+                items
+                    .par_iter()
+                    .map(|&(r, a)| models[a].model.replicate(seed, r))
+                    .collect()
+            });
+            let mut it = items.iter().zip(results);
+            for r in start..end {
+                let mut row = Vec::with_capacity(arms);
+                for ((_, a), obs) in it.by_ref().take(arms) {
+                    row.push(obs.map_err(|source| RunError::Model {
+                        arm: models[*a].label.to_string(),
+                        replication: r,
+                        source,
+                    })?);
+                }
+                consume(r, &row)?;
+            }
+            if let Some(p) = &self.progress {
+                p((end - start) * arms as u64);
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Runs replications `indices` of every arm, pairs every arm with the
+    /// first, and streams each replication's observations to `rows`.
+    ///
+    /// # Errors
+    ///
+    /// As [`for_each`](Self::for_each), and [`RunError::Rows`] if a row
+    /// cannot be written.
+    pub fn run(
+        &self,
+        arms: &[Arm<'_>],
+        indices: Range<u64>,
+        rows: &mut dyn RowSink,
+    ) -> Result<ExperimentResult, RunError> {
+        let mut result = ExperimentResult::new(arms.iter().map(|a| a.label));
+        self.for_each(arms, indices, &mut |r, obs| {
+            for (arm, o) in arms.iter().zip(obs) {
+                rows.row(arm.label, r, o)?;
+            }
+            result.absorb(r, obs);
+            Ok(())
+        })?;
+        Ok(result)
+    }
+}

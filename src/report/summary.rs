@@ -1,0 +1,292 @@
+//! A study's summary: `summary.json` and the comparison table for the
+//! terminal.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::table::Table;
+use crate::metric::MetricKey;
+use crate::montecarlo::{Difference, Interval};
+use crate::study::{Manifest, SCHEMA_VERSION, Study, Sweep};
+
+#[derive(Serialize)]
+struct MetricSummary {
+    mean: f64,
+    half_width: Option<f64>,
+    n: u64,
+}
+
+#[derive(Serialize)]
+struct DifferenceJson {
+    metric: String,
+    base: Interval,
+    other: Interval,
+    difference: Interval,
+    independent_half_width: Option<f64>,
+    variance_reduction: Option<f64>,
+}
+
+impl From<Difference> for DifferenceJson {
+    fn from(d: Difference) -> Self {
+        DifferenceJson {
+            metric: d.metric.to_string(),
+            base: d.base,
+            other: d.other,
+            difference: d.difference,
+            independent_half_width: d.independent_half_width,
+            variance_reduction: d.variance_reduction,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SweepPointJson {
+    multiplier: f64,
+    value: Interval,
+}
+
+#[derive(Serialize)]
+struct SweepSeriesJson {
+    variant: String,
+    points: Vec<SweepPointJson>,
+    saturation: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct SweepJson {
+    metric: String,
+    threshold: f64,
+    replications: u64,
+    series: Vec<SweepSeriesJson>,
+}
+
+impl From<&Sweep> for SweepJson {
+    fn from(s: &Sweep) -> Self {
+        SweepJson {
+            metric: s.metric.to_string(),
+            threshold: s.threshold,
+            replications: s.replications,
+            series: s
+                .series
+                .iter()
+                .map(|series| SweepSeriesJson {
+                    variant: series.label.clone(),
+                    points: series
+                        .points
+                        .iter()
+                        .map(|p| SweepPointJson {
+                            multiplier: p.x,
+                            value: p.value,
+                        })
+                        .collect(),
+                    saturation: series.saturation,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    schema_version: u32,
+    manifest: &'a Manifest,
+    variants: BTreeMap<&'a str, BTreeMap<String, MetricSummary>>,
+    differences: BTreeMap<&'a str, Vec<DifferenceJson>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sweep: Option<SweepJson>,
+    events: BTreeMap<&'a str, u64>,
+    inconsistent_replications: BTreeMap<&'a str, u64>,
+}
+
+/// Paired differences of every metric of every variant against the
+/// baseline, by variant name.
+pub fn differences(study: &Study) -> BTreeMap<&str, Vec<Difference>> {
+    let level = study.manifest.confidence_level;
+    let r = &study.result;
+    let mut out = BTreeMap::new();
+    for p in &r.pairs {
+        let diffs = r.arms[p.base]
+            .keys()
+            .filter_map(|k| r.compare_pair(p.base, p.other, k, level))
+            .collect();
+        out.insert(r.arms[p.other].label.as_str(), diffs);
+    }
+    out
+}
+
+/// The summary as pretty JSON (`summary.json`): the manifest, every
+/// metric's mean with its interval per variant, the paired differences,
+/// the sweep, and event counts. Keys are the metrics' text forms.
+pub fn summary_json(study: &Study) -> String {
+    let level = study.manifest.confidence_level;
+    let arms = &study.result.arms;
+    let variants = arms
+        .iter()
+        .map(|a| {
+            let metrics = a
+                .keys()
+                .filter_map(|k| {
+                    let i = a.interval(k, level)?;
+                    Some((
+                        k.to_string(),
+                        MetricSummary {
+                            mean: i.mean,
+                            half_width: i.half_width,
+                            n: i.n,
+                        },
+                    ))
+                })
+                .collect();
+            (a.label.as_str(), metrics)
+        })
+        .collect();
+    let json = SummaryJson {
+        schema_version: SCHEMA_VERSION,
+        manifest: &study.manifest,
+        variants,
+        differences: differences(study)
+            .into_iter()
+            .map(|(k, v)| (k, v.into_iter().map(DifferenceJson::from).collect()))
+            .collect(),
+        sweep: study.sweep.as_ref().map(SweepJson::from),
+        events: arms.iter().map(|a| (a.label.as_str(), a.events)).collect(),
+        inconsistent_replications: arms
+            .iter()
+            .map(|a| (a.label.as_str(), a.inconsistent))
+            .collect(),
+    };
+    serde_json::to_string_pretty(&json).expect("plain data serializes")
+}
+
+/// The metrics a table shows by default: every port group, then per port
+/// side the throughput, wait before service, total waiting, dwell and track
+/// utilisation, then the network measures.
+pub fn default_rows(study: &Study) -> Vec<MetricKey> {
+    let keys = &study.metric_keys;
+    let port_measures = [
+        "throughput",
+        "track_wait_mean",
+        "delay_mean",
+        "dwell_mean",
+        "track_utilisation",
+    ];
+    let mut rows: Vec<MetricKey> = keys
+        .iter()
+        .filter(|k| k.scope() == "group")
+        .cloned()
+        .collect();
+    rows.extend(
+        keys.iter()
+            .filter(|k| {
+                k.scope() == "port"
+                    && k.label("direction").is_some()
+                    && port_measures.contains(&k.measure())
+            })
+            .cloned(),
+    );
+    rows.extend(keys.iter().filter(|k| k.scope() == "network").cloned());
+    rows
+}
+
+/// The terminal table: chosen metrics for every variant, and with two
+/// variants the paired difference, the half-width two independent runs
+/// would give, and the variance-reduction ratio. Rows no variant reports
+/// are left out.
+pub fn comparison_table(study: &Study, metrics: &[MetricKey]) -> String {
+    let level = study.manifest.confidence_level;
+    let arms = &study.result.arms;
+    let mut header: Vec<String> = vec!["metric".into()];
+    header.extend(arms.iter().map(|a| a.label.clone()));
+    let paired = arms.len() == 2;
+    if paired {
+        header.extend([
+            "paired difference".to_string(),
+            "independent ±".to_string(),
+            "variance ratio".to_string(),
+        ]);
+    }
+    let mut t = Table::new(header);
+    for m in metrics {
+        let mut row = vec![m.to_string()];
+        let mut any = false;
+        for a in arms {
+            row.push(match a.interval(m, level) {
+                Some(i) => {
+                    any = true;
+                    i.display(3)
+                }
+                None => "—".into(),
+            });
+        }
+        if !any {
+            continue;
+        }
+        if paired {
+            match study.result.compare(1, m, level) {
+                Some(d) => {
+                    row.push(d.difference.display(3));
+                    row.push(
+                        d.independent_half_width
+                            .map_or("—".into(), |h| format!("± {h:.3}")),
+                    );
+                    row.push(
+                        d.variance_reduction
+                            .map_or("—".into(), |r| format!("{r:.1}×")),
+                    );
+                }
+                None => row.extend(["—".to_string(), String::new(), String::new()]),
+            }
+        }
+        t.row(row);
+    }
+    t.render()
+}
+
+/// The study as text for the terminal: a heading with the manifest, the
+/// comparison table of the default rows, and the sweep with its saturation
+/// points.
+pub fn study_text(study: &Study) -> String {
+    use std::fmt::Write;
+    let m = &study.manifest;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{} — {} replications, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up; {:.0} % intervals",
+        m.scenario,
+        m.replications,
+        m.seed,
+        m.demand_multiplier,
+        m.horizon_days,
+        m.warmup_days,
+        100.0 * m.confidence_level
+    );
+    if study.result.replications() > 0 {
+        text.push_str(&comparison_table(study, &default_rows(study)));
+    }
+    if let Some(sweep) = &study.sweep {
+        let _ = writeln!(
+            text,
+            "\nsweep of {} (saturated at {}):",
+            sweep.metric, sweep.threshold
+        );
+        for s in &sweep.series {
+            let pts: Vec<String> = s
+                .points
+                .iter()
+                .map(|p| format!("{}×: {:.2}", p.x, p.value.mean))
+                .collect();
+            let sat = s
+                .saturation
+                .map_or("not in range".to_string(), |x| format!("{x:.2}×"));
+            let _ = writeln!(
+                text,
+                "  {}: {}  → saturates {}",
+                s.label,
+                pts.join(", "),
+                sat
+            );
+        }
+    }
+    text
+}

@@ -1,0 +1,543 @@
+//! Studies of the corridor: variants of a scenario compared on the same
+//! seeds, a demand sweep, shards of either and their exact merge. This is
+//! what the `baktu` example and the `silkrail` command line run.
+//!
+//! [`CorridorExperiment`] is the corridor as a [`Replicate`] model for the
+//! generic experiment layer ([`crate::montecarlo`]); [`StudyPlan`] says what
+//! to run and [`Study`] holds what came out, ready for
+//! [`crate::report`] to write.
+
+mod defaults;
+mod partial;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use defaults::{
+    DEFAULT_MULTIPLIERS, DEFAULT_SWEEP_METRIC, DEFAULT_THRESHOLD, StudyOptions, SweepOptions,
+};
+pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
+
+use crate::corridor::{CorridorModel, Network, RunSettings, metric_keys};
+use crate::error::ScenarioError;
+use crate::metric::{MetricKey, Observation};
+use crate::montecarlo::{
+    Arm, ExperimentResult, MergeError, ModelError, ProgressFn, Replicate, RowSink, RunError,
+    Runner, Shard, StoppingRule, SweepPoint, SweepSeries, saturation_point,
+};
+use crate::rng::fnv1a;
+use crate::scenario::{Experiment, Scenario};
+use crate::time::SimDuration;
+
+/// The version of the result files' layout (`summary.json`,
+/// `replications.csv`, `partial.json`): raised whenever a reader would
+/// need to change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The corridor as a model of the experiment layer: one replication runs
+/// the network for the warm-up and the horizon and reports its metrics.
+#[derive(Clone, Debug)]
+pub struct CorridorExperiment {
+    network: Network,
+    warmup: SimDuration,
+    horizon: SimDuration,
+    delay_threshold: SimDuration,
+    distributions: bool,
+}
+
+impl CorridorExperiment {
+    /// Replications of `network` with the warm-up, horizon and delay
+    /// threshold of `experiment`.
+    pub fn new(network: Network, experiment: &Experiment) -> Self {
+        CorridorExperiment {
+            network,
+            warmup: experiment.warmup,
+            horizon: experiment.horizon,
+            delay_threshold: experiment.delay_threshold,
+            distributions: true,
+        }
+    }
+
+    /// Replications of a network built in code: `warmup` before
+    /// measurement, `horizon` measured, consignments that waited longer
+    /// than `delay_threshold` in all counted as delayed.
+    pub fn from_network(
+        network: Network,
+        warmup: SimDuration,
+        horizon: SimDuration,
+        delay_threshold: SimDuration,
+    ) -> Self {
+        CorridorExperiment {
+            network,
+            warmup,
+            horizon,
+            delay_threshold,
+            distributions: true,
+        }
+    }
+
+    /// Replications of a scenario's network with its own settings.
+    pub fn of(scenario: &Scenario) -> Self {
+        Self::new(scenario.network.clone(), &scenario.experiment)
+    }
+
+    /// The same with another span measured after the warm-up.
+    pub fn with_horizon(mut self, horizon: SimDuration) -> Self {
+        self.horizon = horizon;
+        self
+    }
+
+    /// The same without the distributions (every train's waits and
+    /// transits, for the charts): a replication then reports only scalar
+    /// metrics, which is all a sweep needs.
+    pub fn without_distributions(mut self) -> Self {
+        self.distributions = false;
+        self
+    }
+
+    /// The same with another warm-up.
+    pub fn with_warmup(mut self, warmup: SimDuration) -> Self {
+        self.warmup = warmup;
+        self
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The settings of replication `replication` of master seed `seed`.
+    pub fn settings(&self, seed: u64, replication: u64) -> RunSettings {
+        RunSettings {
+            seed,
+            replication,
+            warmup: self.warmup,
+            horizon: self.horizon,
+            delay_threshold: self.delay_threshold,
+            trace: false,
+        }
+    }
+}
+
+impl Replicate for CorridorExperiment {
+    fn metric_keys(&self) -> Vec<MetricKey> {
+        metric_keys(&self.network)
+    }
+
+    fn replicate(&self, seed: u64, replication: u64) -> Result<Observation, ModelError> {
+        let report = CorridorModel::run(&self.network, self.settings(seed, replication));
+        Ok(if self.distributions {
+            report.into_observation()
+        } else {
+            report.observation()
+        })
+    }
+}
+
+/// Why a study could not be run or merged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StudyError {
+    /// A variant could not be built (e.g. scaled to the demand asked for).
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The experiment failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// Parts could not be merged.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    /// A stopping rule decides the number of replications as it goes, so
+    /// its study cannot be split into shards.
+    #[error(
+        "a stopping rule decides the number of replications as it goes, so it cannot be split into shards: give a fixed number"
+    )]
+    StoppingRuleWithShards,
+    /// A study needs at least one variant.
+    #[error("a study needs at least one variant")]
+    NoVariants,
+    /// A part file could not be read or is not a part of this kind.
+    #[error("{file}: {message}")]
+    Part {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+/// Demand multipliers from `from` to `to` (inclusive, within rounding) in
+/// steps of `step`, rounded to six decimals so that 0.8 + 3 × 0.1 prints as
+/// 1.1; `None` unless 0 < `from` ≤ `to`, `step` > 0 and at most 1,001
+/// points.
+///
+/// # Examples
+///
+/// ```
+/// use silkrail::study::multiplier_grid;
+///
+/// assert_eq!(multiplier_grid(1.0, 2.0, 0.5), Some(vec![1.0, 1.5, 2.0]));
+/// assert_eq!(multiplier_grid(2.0, 1.0, 0.5), None);
+/// ```
+pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
+    if !(from > 0.0 && to >= from && step > 0.0 && to.is_finite() && (to - from) / step <= 1000.0) {
+        return None;
+    }
+    let n = ((to - from) / step + 1e-9).floor() as u64;
+    Some(
+        (0..=n)
+            .map(|k| ((from + k as f64 * step) * 1e6).round() / 1e6)
+            .collect(),
+    )
+}
+
+/// A demand sweep to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPlan {
+    /// Demand multipliers, ascending.
+    pub multipliers: Vec<f64>,
+    /// The congestion measure.
+    pub metric: MetricKey,
+    /// The value of the measure that counts as saturated.
+    pub threshold: f64,
+    /// Replications per multiplier and variant.
+    pub replications: u64,
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct StudyPlan {
+    /// Variant names and scenarios; the first is the baseline.
+    pub variants: Vec<(String, Scenario)>,
+    /// Replications per variant (when `stopping` is set, its `max` is the
+    /// ceiling instead).
+    pub replications: u64,
+    /// Add replications until this rule is met instead of running a fixed
+    /// number (not with `shard`).
+    pub stopping: Option<StoppingRule>,
+    /// Master seed.
+    pub seed: u64,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+    /// Confidence level of every interval.
+    pub level: f64,
+    /// Demand multiplier applied to every variant.
+    pub demand_multiplier: f64,
+    /// The demand sweep, if any.
+    pub sweep: Option<SweepPlan>,
+    /// Run only this shard of the replications.
+    pub shard: Option<Shard>,
+}
+
+/// What was computed: enough to reproduce a result, and nothing about how
+/// it was run (threads, shards, host and time go to [`RunRecord`]), so
+/// that the result files are the same however they were computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The layout version of the result files.
+    pub schema_version: u32,
+    /// silkrail's version.
+    pub crate_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// Where the scenario came from.
+    pub source: String,
+    /// FNV-1a hash of the variants' scenarios as parsed (canonical JSON),
+    /// hex.
+    pub scenario_hash: String,
+    /// The variants, the baseline first.
+    pub variants: Vec<String>,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: u64,
+    /// Demand multiplier applied on top of the scenario's.
+    pub demand_multiplier: f64,
+    /// Measured days per replication.
+    pub horizon_days: f64,
+    /// Warm-up days per replication.
+    pub warmup_days: f64,
+    /// Confidence level of every interval.
+    pub confidence_level: f64,
+}
+
+/// How a result was computed: written beside the results (`run.json`),
+/// never inside them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    /// Worker threads (none for a merge).
+    pub threads: Option<usize>,
+    /// The shard run (`I/N`), for a part.
+    pub shard: Option<String>,
+    /// The host's name, where known.
+    pub host: Option<String>,
+    /// Wall-clock time of the run \[s\].
+    pub wall_seconds: f64,
+    /// The records of the parts merged into this result, for a merge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<RunRecord>,
+}
+
+impl RunRecord {
+    /// A record of a run on this host.
+    pub fn here(threads: Option<usize>, shard: Option<Shard>, wall_seconds: f64) -> Self {
+        let host = std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty());
+        RunRecord {
+            threads,
+            shard: shard.map(|s| s.to_string()),
+            host,
+            wall_seconds,
+            parts: Vec::new(),
+        }
+    }
+}
+
+/// A demand sweep's results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// The congestion measure.
+    pub metric: MetricKey,
+    /// The level that counts as saturated.
+    pub threshold: f64,
+    /// Replications per point.
+    pub replications: u64,
+    /// One series per variant.
+    pub series: Vec<SweepSeries>,
+}
+
+/// All results of a study.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Study {
+    /// What was computed.
+    pub manifest: Manifest,
+    /// The variants on the same replications, each paired with the first.
+    pub result: ExperimentResult,
+    /// The demand sweep, if one was run.
+    pub sweep: Option<Sweep>,
+    /// Display names of the ports, by id (from the scenarios' `name`).
+    pub port_names: BTreeMap<String, String>,
+    /// Every metric the variants report, in table order (the columns of
+    /// `replications.csv`).
+    pub metric_keys: Vec<MetricKey>,
+}
+
+impl Study {
+    /// The display name of port `id` (the id itself if unknown).
+    pub fn port_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.port_names.get(id).map_or(id, String::as_str)
+    }
+}
+
+fn scenario_hash(variants: &[(String, Scenario)]) -> String {
+    let mut text = String::new();
+    for (name, s) in variants {
+        text.push_str(name);
+        text.push_str(&serde_json::to_string(&s.spec).expect("specs serialize"));
+    }
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
+impl StudyPlan {
+    /// Units of work (arm-replications) the plan will run at most, for a
+    /// progress display.
+    pub fn work(&self) -> u64 {
+        let main = match &self.stopping {
+            Some(rule) => rule.max,
+            None => self.range().end - self.range().start,
+        } * self.variants.len() as u64;
+        let sweep = self.sweep.as_ref().map_or(0, |s| {
+            s.multipliers.len() as u64 * s.replications * self.variants.len() as u64
+        });
+        main + sweep
+    }
+
+    /// Every metric the variants report, in table order: the columns of
+    /// `replications.csv`.
+    pub fn metric_keys(&self) -> Result<Vec<MetricKey>, StudyError> {
+        if self.variants.is_empty() {
+            return Err(StudyError::NoVariants);
+        }
+        let mut keys: Vec<MetricKey> = Vec::new();
+        for (_, s) in &self.variants {
+            for k in metric_keys(&s.network) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The replication indices this plan runs.
+    pub fn range(&self) -> std::ops::Range<u64> {
+        self.shard.unwrap_or(Shard::WHOLE).range(self.replications)
+    }
+
+    /// The models of every variant at demand × `factor`: the baseline's
+    /// warm-up, horizon and delay threshold for all, so that paired
+    /// replications cover the same span.
+    fn models(&self, factor: f64) -> Result<Vec<CorridorExperiment>, StudyError> {
+        let base = &self.variants.first().ok_or(StudyError::NoVariants)?.1;
+        self.variants
+            .iter()
+            .map(|(_, s)| {
+                let scaled = s.with_demand_multiplier(factor)?;
+                Ok(CorridorExperiment::new(scaled.network, &base.experiment))
+            })
+            .collect()
+    }
+
+    /// The manifest of this plan's result with `replications` per variant.
+    pub fn manifest(&self, replications: u64) -> Manifest {
+        let first = &self.variants[0].1;
+        Manifest {
+            schema_version: SCHEMA_VERSION,
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: first.spec.name.clone(),
+            source: first.source.clone(),
+            scenario_hash: scenario_hash(&self.variants),
+            variants: self.variants.iter().map(|(n, _)| n.clone()).collect(),
+            seed: self.seed,
+            replications,
+            demand_multiplier: self.demand_multiplier,
+            horizon_days: first.experiment.horizon.as_days_f64(),
+            warmup_days: first.experiment.warmup.as_days_f64(),
+            confidence_level: self.level,
+        }
+    }
+
+    /// Runs the plan, streaming every replication's observations to `rows`
+    /// and reporting progress to `progress` (increments of arm-replications
+    /// done; they add up to at most [`work`](Self::work)).
+    ///
+    /// # Errors
+    ///
+    /// [`StudyError`] if a variant cannot be built, the threads cannot
+    /// start, a stopping rule is combined with a shard, or a replication
+    /// fails.
+    pub fn run(
+        &self,
+        rows: &mut dyn RowSink,
+        progress: Option<ProgressFn>,
+    ) -> Result<Study, StudyError> {
+        if self.variants.is_empty() {
+            return Err(StudyError::NoVariants);
+        }
+        if self.stopping.is_some() && self.shard.is_some() {
+            return Err(StudyError::StoppingRuleWithShards);
+        }
+        let mut runner = Runner::new(self.seed, self.threads)?;
+        if let Some(p) = progress {
+            runner = runner.with_progress(p);
+        }
+        let models = self.models(self.demand_multiplier)?;
+        let arms: Vec<Arm<'_>> = self
+            .variants
+            .iter()
+            .zip(&models)
+            .map(|((name, _), m)| Arm::new(name, m))
+            .collect();
+        let result = match &self.stopping {
+            Some(rule) => runner.run_until_precise(&arms, rule, rows)?,
+            None => runner.run(&arms, self.range(), rows)?,
+        };
+        let replications = match &self.stopping {
+            Some(_) => result.replications(),
+            None => self.replications,
+        };
+        let sweep = match &self.sweep {
+            None => None,
+            Some(plan) => Some(self.run_sweep(&runner, plan)?),
+        };
+        let mut port_names = BTreeMap::new();
+        for m in &models {
+            for (i, p) in m.network().ports().iter().enumerate() {
+                let id = m.network().port_id(crate::corridor::PortId(i as u32));
+                port_names.insert(id.to_string(), p.name.clone());
+            }
+        }
+        let metric_keys = self.metric_keys()?;
+        Ok(Study {
+            manifest: self.manifest(replications),
+            result,
+            sweep,
+            port_names,
+            metric_keys,
+        })
+    }
+
+    fn run_sweep(&self, runner: &Runner, plan: &SweepPlan) -> Result<Sweep, StudyError> {
+        let mut points: Vec<Vec<CorridorExperiment>> = Vec::new();
+        for &m in &plan.multipliers {
+            let models = self.models(self.demand_multiplier * m)?;
+            points.push(
+                models
+                    .into_iter()
+                    .map(CorridorExperiment::without_distributions)
+                    .collect(),
+            );
+        }
+        let labels: Vec<String> = plan
+            .multipliers
+            .iter()
+            .flat_map(|m| {
+                self.variants
+                    .iter()
+                    .map(move |(v, _)| format!("{v} at {m}×"))
+            })
+            .collect();
+        let arms: Vec<Arm<'_>> = points
+            .iter()
+            .flatten()
+            .zip(&labels)
+            .map(|(model, label)| Arm::new(label, model))
+            .collect();
+        let mut cells = ExperimentResult::with_pairs(
+            labels
+                .iter()
+                .map(crate::montecarlo::ArmResult::new)
+                .collect(),
+            &[],
+        );
+        runner.for_each(&arms, 0..plan.replications, &mut |r, obs| {
+            cells.absorb(r, obs);
+            Ok(())
+        })?;
+        let nv = self.variants.len();
+        let series = self
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(v, (name, _))| {
+                let points: Vec<SweepPoint> = plan
+                    .multipliers
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &x)| {
+                        Some(SweepPoint {
+                            x,
+                            value: cells.arms[i * nv + v].interval(&plan.metric, self.level)?,
+                        })
+                    })
+                    .collect();
+                let saturation = saturation_point(&points, plan.threshold);
+                SweepSeries {
+                    label: name.clone(),
+                    points,
+                    saturation,
+                }
+            })
+            .collect();
+        Ok(Sweep {
+            metric: plan.metric.clone(),
+            threshold: plan.threshold,
+            replications: plan.replications,
+            series,
+        })
+    }
+}
