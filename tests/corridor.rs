@@ -375,3 +375,18 @@ fn late_timetabled_trains_hold_back_no_other() {
         .count();
     assert!(close > 0);
 }
+
+#[test]
+fn reports_and_studies_round_trip_through_json() {
+    // Every result type serialises, and reads back to the same value.
+    let s = Scenario::builtin();
+    let r = CorridorModel::run(&s.network, settings(9, 0, 30));
+    let json = serde_json::to_string(&r).unwrap();
+    let back: silkrail::corridor::ReplicationReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r);
+    let model = common::short(&s);
+    let result = common::run(9, &[&model], 2);
+    let json = serde_json::to_string(&result).unwrap();
+    let back: silkrail::montecarlo::ExperimentResult = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, result);
+}
