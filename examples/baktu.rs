@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use silkrail::metric::MetricKey;
+use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
 use silkrail::report::{comparison_table, run_into_folder};
 use silkrail::scenario::Scenario;
 use silkrail::study::{StudyPlan, SweepPlan, multiplier_grid};
@@ -87,8 +88,8 @@ fn parse() -> Result<Option<Args>, String> {
                 a.replications = value
                     .parse()
                     .ok()
-                    .filter(|&n| n >= 2)
-                    .ok_or_else(|| bad("a whole number ≥ 2"))?
+                    .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
+                    .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))?
             }
             "--seed" => a.seed = Some(value.parse().map_err(|_| bad("a whole number"))?),
             "--threads" => {
@@ -96,8 +97,8 @@ fn parse() -> Result<Option<Args>, String> {
                     value
                         .parse()
                         .ok()
-                        .filter(|&n| n >= 1)
-                        .ok_or_else(|| bad("a whole number ≥ 1"))?,
+                        .filter(|&n| (1..=MAX_THREADS).contains(&n))
+                        .ok_or_else(|| bad(&format!("a whole number from 1 to {MAX_THREADS}")))?,
                 )
             }
             "--demand" => {
@@ -123,8 +124,8 @@ fn parse() -> Result<Option<Args>, String> {
                 a.sweep_replications = value
                     .parse()
                     .ok()
-                    .filter(|&n| n >= 2)
-                    .ok_or_else(|| bad("a whole number ≥ 2"))?
+                    .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
+                    .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))?
             }
             "--threshold" => {
                 a.threshold = value
@@ -241,7 +242,7 @@ fn main() -> ExitCode {
             "\nDemand sweep of {} ({} replications per point); saturated at {} h:",
             sweep.metric, sweep.replications, sweep.threshold
         );
-        for s in &sweep.series {
+        for s in &sweep.series(study.manifest.confidence_level) {
             let curve: Vec<String> = s
                 .points
                 .iter()
@@ -265,7 +266,12 @@ fn main() -> ExitCode {
         written.files.len(),
         written.dir.display()
     );
-    // A closed pipe (`| head`) is not an error.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    // A closed pipe (`| head`) is not an error; a full disk is.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }

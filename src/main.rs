@@ -73,7 +73,7 @@ enum Command {
         metric: Option<String>,
         /// The value of the measure that counts as saturated (default: the
         /// scenario's, else 12).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = finite)]
         threshold: Option<f64>,
         #[command(flatten)]
         common: Common,
@@ -91,9 +91,12 @@ enum Command {
     /// Write the built-in scenario as TOML (to standard output without
     /// --out).
     ExportBuiltin {
-        /// File to write.
+        /// File to write; an existing file is kept unless --force.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Merge the partial results of shards into the result of one run.
     Merge {
@@ -112,22 +115,67 @@ enum Command {
     },
 }
 
+/// A whole number from `lo` to `hi`, or a message that says so.
+fn whole(s: &str, lo: u64, hi: u64) -> Result<u64, String> {
+    s.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .ok_or_else(|| format!("expected a whole number from {lo} to {hi}"))
+}
+
+fn replications(s: &str) -> Result<u64, String> {
+    whole(s, 1, silkrail::montecarlo::MAX_REPLICATIONS)
+}
+
+fn seed(s: &str) -> Result<u64, String> {
+    whole(s, 0, u64::MAX)
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    whole(s, 1, silkrail::montecarlo::MAX_THREADS as u64).map(|n| n as usize)
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| *x > 0.0 && x.is_finite())
+        .ok_or_else(|| "expected a positive number".to_string())
+}
+
+fn finite(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| "expected a finite number".to_string())
+}
+
+fn level(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| *x > 0.0 && *x < 1.0)
+        .ok_or_else(|| "expected a number between 0 and 1, e.g. 0.95".to_string())
+}
+
 #[derive(Args, Clone)]
 struct Common {
     /// Replications per variant (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = replications)]
     replications: Option<u64>,
     /// Master seed (default: the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     seed: Option<u64>,
     /// Worker threads (default: one per core).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     threads: Option<usize>,
     /// Demand multiplier on top of the scenario's.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, value_parser = positive)]
     demand: f64,
     /// Confidence level of the intervals.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true, value_parser = level)]
     level: f64,
     /// Output folder.
     #[arg(long, default_value = "silkrail-out")]
@@ -204,26 +252,9 @@ fn parse_multipliers(s: &str) -> Result<Vec<f64>, Failure> {
     })
 }
 
-/// The library's options from the common flags, checked.
+/// The library's options from the common flags (whose ranges clap has
+/// checked).
 fn options(c: &Common) -> Result<StudyOptions, Failure> {
-    if !(c.demand > 0.0 && c.demand.is_finite()) {
-        return Err(bad_input(format!(
-            "--demand {}: expected a positive number",
-            c.demand
-        )));
-    }
-    if !(c.level > 0.0 && c.level < 1.0) {
-        return Err(bad_input(format!(
-            "--level {}: expected a number between 0 and 1",
-            c.level
-        )));
-    }
-    if c.replications == Some(0) {
-        return Err(bad_input("--replications 0: expected at least 1"));
-    }
-    if c.threads == Some(0) {
-        return Err(bad_input("--threads 0: expected at least 1"));
-    }
     let shard = c
         .shard
         .as_deref()
@@ -261,11 +292,29 @@ fn execute(plan: &StudyPlan, c: &Common) -> Result<(), Failure> {
     progress.finish();
     let written = written?;
     if let Some(shard) = plan.shard {
-        eprintln!(
-            "shard {shard} done: {} (merge the shards with `silkrail merge`)",
-            written.dir.join("partial.json").display()
-        );
-        return Ok(());
+        let partial = written.dir.join("partial.json");
+        let range = shard.range(plan.replications);
+        return match c.format {
+            Format::Json => emit(
+                &(serde_json::json!({
+                    "shard": shard.to_string(),
+                    "replications": [range.start, range.end],
+                    "partial": partial.display().to_string(),
+                })
+                .to_string()
+                    + "\n"),
+            ),
+            Format::Csv => emit(
+                &std::fs::read_to_string(written.dir.join("replications.csv"))
+                    .map_err(|e| Failure(1, format!("{}: {e}", written.dir.display())))?,
+            ),
+            Format::Table => emit(&format!(
+                "shard {shard} (replications {}..{}) done: {}\nmerge the shards with `silkrail merge`\n",
+                range.start,
+                range.end,
+                partial.display()
+            )),
+        };
     }
     print_result(&written, c.format)
 }
@@ -331,18 +380,8 @@ fn sweep(
     threshold: Option<f64>,
     common: &Common,
 ) -> Result<(), Failure> {
-    if common.shard.is_some() {
-        return Err(bad_input(
-            "--shard: a sweep cannot be sharded; shard `run` or `compare` instead",
-        ));
-    }
-    if threshold.is_some_and(|t| !t.is_finite()) {
-        return Err(bad_input(format!(
-            "--threshold {}: expected a finite number",
-            threshold.unwrap_or_default()
-        )));
-    }
     let base = load(scenario)?;
+    note_duplicates(variants);
     let sweep = SweepOptions {
         multipliers: multipliers.map(parse_multipliers).transpose()?,
         metric,
@@ -352,6 +391,42 @@ fn sweep(
     let plan = StudyPlan::demand_sweep(&base, variants, &sweep, &options(common)?)
         .map_err(study_failure)?;
     execute(&plan, common)
+}
+
+/// Writes the built-in scenario to `path`, never over an existing file
+/// unless `force`; the file appears whole or not at all.
+fn export(path: &Path, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(bad_input(format!(
+            "{}: exists; give --force to replace it",
+            path.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(bad_input(format!(
+            "{}: is a folder; --out names the file to write",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| bad_input(format!("{}: expected a file name", path.display())))?;
+    let tmp = path.with_file_name(format!(".{}.silkrail-tmp", name.to_string_lossy()));
+    std::fs::write(&tmp, BUILTIN_TOML)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure(1, format!("{}: cannot write: {e}", path.display()))
+        })
+}
+
+/// Notes a variant named more than once (it runs once).
+fn note_duplicates(names: &[String]) {
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) && !names[i + 1..].contains(n) {
+            eprintln!("note: variant '{n}' is given more than once; it runs once");
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -383,6 +458,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             common,
         } => {
             let base = load(&scenario)?;
+            note_duplicates(&variants);
             let plan = StudyPlan::comparison(&base, &variants, &options(&common)?)
                 .map_err(study_failure)?;
             execute(&plan, &common)
@@ -404,10 +480,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         ),
         Command::Validate { scenario } => validate(&scenario),
         Command::Metrics { scenario } => metrics(&scenario),
-        Command::ExportBuiltin { out } => match out {
+        Command::ExportBuiltin { out, force } => match out {
             None => emit(BUILTIN_TOML),
-            Some(path) => std::fs::write(&path, BUILTIN_TOML)
-                .map_err(|e| Failure(1, format!("{}: cannot write: {e}", path.display()))),
+            Some(path) => export(&path, force),
         },
         Command::Merge {
             parts,

@@ -390,3 +390,32 @@ fn reports_and_studies_round_trip_through_json() {
     let back: silkrail::montecarlo::ExperimentResult = serde_json::from_str(&json).unwrap();
     assert_eq!(back, result);
 }
+
+#[test]
+fn a_corridor_flooded_beyond_any_queue_stops_with_a_clear_error() {
+    use silkrail::montecarlo::Replicate;
+    // 4 million trains a year at a port that hands over one a day: the
+    // system would fill without end. It stops releasing at a million trains
+    // in the system, and the replication says why instead of growing.
+    let mut spec = Scenario::from_toml_str(MMC_PORT, "mmc_port.toml")
+        .unwrap()
+        .spec;
+    spec.experiment.horizon_days = 150.0;
+    spec.demand.multiplier = 4.0;
+    spec.flows.get_mut("arrivals").unwrap().trains_per_year = 1.0e6;
+    spec.ports
+        .get_mut("port")
+        .unwrap()
+        .westbound
+        .handover_cap_trains_per_day = Some(1);
+    let s = Scenario::from_spec(spec).unwrap();
+    let model = CorridorExperiment::of(&s);
+    let err = model.replicate(1, 0).unwrap_err().to_string();
+    assert!(
+        err.contains("1000000 trains were in the system on day"),
+        "{err}"
+    );
+    let r = CorridorModel::run(&s.network, settings(1, 0, 150));
+    assert!(r.network.overloaded_at_ms.is_some());
+    assert!(r.is_conserved(), "what was released is still accounted for");
+}

@@ -70,7 +70,7 @@ pub use builder::NetworkBuilder;
 pub use dist::{DistError, HoursDist};
 pub use ids::{Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId};
 pub use metrics::metric_keys;
-pub use model::{CorridorEvent, CorridorModel, RunSettings};
+pub use model::{CorridorEvent, CorridorModel, MAX_TRAINS_IN_SYSTEM, RunSettings};
 pub use network::{
     ArrivalProcess, BorderPort, ClosureWindow, Destination, Flow, FlowDef, Network, Place,
     PlaceKind, PortSide, RandomClosures, Route, Section,

@@ -224,6 +224,12 @@ pub struct NetworkStats {
     pub delivered_consignments: u64,
     /// Consignments that waited longer than the delay threshold.
     pub delayed_consignments: u64,
+    /// When the system first held [`MAX_TRAINS_IN_SYSTEM`](super::MAX_TRAINS_IN_SYSTEM)
+    /// trains \[ms since the start of the run\]: from then on no train was
+    /// released, and the replication says nothing about the corridor but
+    /// that it cannot carry the demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overloaded_at_ms: Option<u64>,
 }
 
 /// Everything one replication measured after its warm-up.
@@ -338,6 +344,13 @@ impl Tally {
     #[inline]
     fn side(&mut self, p: PortId, d: Direction) -> &mut SideStats {
         &mut self.report.ports[p.index()].sides[d.index()]
+    }
+
+    pub(crate) fn overloaded(&mut self, now: SimTime) {
+        self.report
+            .network
+            .overloaded_at_ms
+            .get_or_insert(now.as_millis());
     }
 
     pub(crate) fn set_initial_backlog(&mut self, trains: u64, containers: u64) {

@@ -8,12 +8,13 @@ use rayon::prelude::*;
 use super::{ExperimentResult, ModelError, Replicate, RunError};
 use crate::metric::Observation;
 
-/// The most worker threads a runner starts.
-pub const MAX_THREADS: usize = 1024;
+/// The most worker threads a runner starts: far more than any machine's
+/// cores (more threads than cores only add switching).
+pub const MAX_THREADS: usize = 256;
 
-/// The most replications one experiment runs (a shard of a larger one
-/// counts only its own).
-pub const MAX_REPLICATIONS: u64 = 1_000_000_000;
+/// The most replications one experiment runs: 10⁸, a century of one core
+/// for the reference corridor. A larger number is a mistake, not a study.
+pub const MAX_REPLICATIONS: u64 = 100_000_000;
 
 /// Arm-replications handed to the pool at once, per thread: enough to keep
 /// every thread busy, few enough to bound the observations alive at once.

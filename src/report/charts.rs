@@ -199,6 +199,7 @@ fn differences_chart(study: &Study) -> Option<String> {
 /// `sweep.svg`: the measure against demand with its band, the threshold and
 /// the saturation points.
 fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
+    let all = sweep.series(study.manifest.confidence_level);
     let band = |s: &crate::montecarlo::SweepSeries| Band {
         series: 0,
         points: s
@@ -232,9 +233,8 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
             max: None,
         },
         height: 520.0,
-        series: sweep.series.iter().map(|s| s.label.clone()).collect(),
-        lines: sweep
-            .series
+        series: all.iter().map(|s| s.label.clone()).collect(),
+        lines: all
             .iter()
             .enumerate()
             .map(|(i, s)| Line {
@@ -243,8 +243,7 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
                 ..Line::default()
             })
             .collect(),
-        bands: sweep
-            .series
+        bands: all
             .iter()
             .enumerate()
             .map(|(i, s)| Band {
@@ -252,8 +251,7 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
                 ..band(s)
             })
             .collect(),
-        markers: sweep
-            .series
+        markers: all
             .iter()
             .enumerate()
             .filter_map(|(i, s)| {

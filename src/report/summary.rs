@@ -61,14 +61,14 @@ struct SweepJson {
     series: Vec<SweepSeriesJson>,
 }
 
-impl From<&Sweep> for SweepJson {
-    fn from(s: &Sweep) -> Self {
+impl SweepJson {
+    fn of(s: &Sweep, level: f64) -> Self {
         SweepJson {
             metric: s.metric.to_string(),
             threshold: s.threshold,
             replications: s.replications,
             series: s
-                .series
+                .series(level)
                 .iter()
                 .map(|series| SweepSeriesJson {
                     variant: series.label.clone(),
@@ -149,7 +149,7 @@ pub fn summary_json(study: &Study) -> String {
             .into_iter()
             .map(|(k, v)| (k, v.into_iter().map(DifferenceJson::from).collect()))
             .collect(),
-        sweep: study.sweep.as_ref().map(SweepJson::from),
+        sweep: study.sweep.as_ref().map(|s| SweepJson::of(s, level)),
         events: arms.iter().map(|a| (a.label.as_str(), a.events)).collect(),
         inconsistent_replications: arms
             .iter()
@@ -270,7 +270,7 @@ pub fn study_text(study: &Study) -> String {
             "\nsweep of {} (saturated at {}):",
             sweep.metric, sweep.threshold
         );
-        for s in &sweep.series {
+        for s in &sweep.series(m.confidence_level) {
             let pts: Vec<String> = s
                 .points
                 .iter()

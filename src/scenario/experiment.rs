@@ -37,3 +37,10 @@ pub struct SweepSettings {
     /// Replications per multiplier and variant.
     pub replications: u64,
 }
+
+/// The most trains a replication may carry over its warm-up and horizon
+/// (all flows, both directions, after the demand multiplier): 2 × 10⁶, fifty
+/// times the reference corridor's year. Beyond it a replication takes
+/// minutes and holds gigabytes of trains in flight, which is a units
+/// mistake, not a study.
+pub const MAX_TRAINS_PER_REPLICATION: f64 = 2.0e6;

@@ -17,11 +17,11 @@ mod validate;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use experiment::{Experiment, SweepSettings};
+pub use experiment::{Experiment, MAX_TRAINS_PER_REPLICATION, SweepSettings};
 
 use crate::corridor::Network;
 use crate::error::{FieldPath, InvalidField, ScenarioError};
-use locate::{line_col, locate, path_at};
+use locate::{Spans, from_serde_path, line_col, offset_of};
 use spec::ScenarioSpec;
 
 /// The built-in reference corridor (2025 network and caps, 2024–25
@@ -31,6 +31,22 @@ pub const BUILTIN_TOML: &str = include_str!("../../examples/scenarios/reference.
 
 /// Label used in errors for a scenario built in code.
 const IN_CODE: &str = "<built in code>";
+
+/// The text a scenario was read from, to point errors at lines.
+#[derive(Clone, Debug)]
+enum Text {
+    Toml(Arc<str>),
+    Json(Arc<str>),
+}
+
+impl Text {
+    fn spans(&self) -> (Spans, &str) {
+        match self {
+            Text::Toml(t) => (Spans::toml(t), t),
+            Text::Json(t) => (Spans::json(t), t),
+        }
+    }
+}
 
 /// A loaded, validated scenario.
 #[derive(Clone, Debug)]
@@ -45,8 +61,7 @@ pub struct Scenario {
     pub experiment: Experiment,
     /// The variant applied, if any.
     pub variant: Option<String>,
-    /// The TOML text it was read from, to point errors at lines.
-    text: Option<Arc<str>>,
+    text: Option<Text>,
 }
 
 /// Lays `over` onto `base`: tables merge key by key, other values replace.
@@ -59,6 +74,32 @@ fn overlay(base: &mut toml::Table, over: &toml::Table) {
             }
         }
     }
+}
+
+/// Line and column of `path` in `text`, looked up under each prefix in
+/// turn: the first prefix under which the whole path exists, failing that
+/// the deepest part found under the last prefix.
+fn position(
+    text: Option<&Text>,
+    prefixes: &[FieldPath],
+    path: &FieldPath,
+) -> (Option<usize>, Option<usize>) {
+    let Some(text) = text else {
+        return (None, None);
+    };
+    let (spans, raw) = text.spans();
+    let found: Vec<(usize, bool)> = prefixes
+        .iter()
+        .filter_map(|p| spans.locate(&path.under(p)))
+        .collect();
+    found
+        .iter()
+        .find(|(_, full)| *full)
+        .or(found.last())
+        .map_or((None, None), |&(at, _)| {
+            let (l, c) = line_col(raw, at);
+            (Some(l), Some(c))
+        })
 }
 
 impl Scenario {
@@ -80,41 +121,35 @@ impl Scenario {
             .expect("the built-in scenario is valid (tested)")
     }
 
-    /// Validates a scenario written in code.
+    /// Validates a scenario written in code, every variant included.
     ///
     /// # Errors
     ///
     /// [`ScenarioError::Invalid`] for the first bad value.
     pub fn from_spec(spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-        Scenario::validate(spec, IN_CODE)
+        Scenario::validate_located(spec, IN_CODE, None, &[FieldPath::root()], None)?
+            .with_every_variant_checked()
     }
 
-    /// Validates `spec`; `text` (TOML) and `prefixes` locate a bad field's
-    /// line: the field's path is looked up under each prefix in turn.
+    /// Checks that every variant is valid; returns the scenario unchanged.
+    fn with_every_variant_checked(self) -> Result<Scenario, ScenarioError> {
+        for name in self.variant_names() {
+            self.with_variant(name)?;
+        }
+        Ok(self)
+    }
+
+    /// Validates `spec`; `text` and `prefixes` locate a bad field's line:
+    /// the field's path is looked up under each prefix in turn.
     fn validate_located(
         spec: ScenarioSpec,
         source: &str,
-        text: Option<Arc<str>>,
+        text: Option<Text>,
         prefixes: &[FieldPath],
         variant: Option<&str>,
     ) -> Result<Scenario, ScenarioError> {
         let invalid = |field: InvalidField| {
-            // The first prefix under which the whole path exists; failing
-            // that, the deepest part found under the last prefix.
-            let (line, column) = text
-                .as_deref()
-                .and_then(|t| {
-                    let found: Vec<_> = prefixes
-                        .iter()
-                        .filter_map(|p| locate(t, &field.path.under(p)))
-                        .collect();
-                    found
-                        .iter()
-                        .find(|(_, full)| *full)
-                        .or(found.last())
-                        .map(|&(at, _)| at)
-                })
-                .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+            let (line, column) = position(text.as_ref(), prefixes, &field.path);
             ScenarioError::Invalid {
                 file: source.to_string(),
                 line,
@@ -123,8 +158,10 @@ impl Scenario {
                 field: Box::new(field),
             }
         };
+        validate::names(&spec).map_err(invalid)?;
         let network = validate::network(&spec).map_err(invalid)?;
         let experiment = validate::experiment(&spec.experiment, &network).map_err(invalid)?;
+        validate::size(&spec.experiment, &experiment, &network).map_err(invalid)?;
         Ok(Scenario {
             source: source.to_string(),
             spec,
@@ -135,17 +172,15 @@ impl Scenario {
         })
     }
 
-    fn validate(spec: ScenarioSpec, source: &str) -> Result<Scenario, ScenarioError> {
-        Scenario::validate_located(spec, source, None, &[FieldPath::root()], None)
-    }
-
-    /// Parses and validates TOML; `file` names the source in errors.
+    /// Parses and validates TOML, every variant included; `file` names the
+    /// source in errors.
     ///
     /// # Errors
     ///
-    /// [`ScenarioError::Parse`] (with line and column) for syntax errors,
-    /// unknown keys, wrong types and missing fields;
-    /// [`ScenarioError::Invalid`] for bad values.
+    /// [`ScenarioError::Parse`] (with line, column and the field's path)
+    /// for syntax errors, unknown keys, wrong types and missing fields;
+    /// [`ScenarioError::Invalid`] for bad values, in the base or in any
+    /// variant.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let spec: ScenarioSpec = toml::from_str(text).map_err(|e| {
             // A syntax error has no field path: only well-formed TOML has one.
@@ -153,11 +188,10 @@ impl Scenario {
             let (line, column, path) = match e.span() {
                 Some(span) => {
                     let (l, c) = line_col(text, span.start);
-                    (
-                        Some(l),
-                        Some(c),
-                        well_formed.then(|| path_at(text, span.start)).flatten(),
-                    )
+                    let path = well_formed
+                        .then(|| Spans::toml(text).path_at(span.start))
+                        .flatten();
+                    (Some(l), Some(c), path)
                 }
                 None => (None, None, None),
             };
@@ -167,30 +201,70 @@ impl Scenario {
                 line,
                 column,
                 message: match path {
-                    Some(p) if !p.is_empty() => format!("{p}: {message}"),
+                    Some(p) if !p.segments().is_empty() => format!("{p}: {message}"),
                     _ => message.to_string(),
                 },
             }
         })?;
-        Scenario::validate_located(spec, file, Some(text.into()), &[FieldPath::root()], None)
+        Scenario::validate_located(
+            spec,
+            file,
+            Some(Text::Toml(text.into())),
+            &[FieldPath::root()],
+            None,
+        )?
+        .with_every_variant_checked()
     }
 
-    /// Parses and validates JSON; `file` names the source in errors.
+    /// Parses and validates JSON, every variant included; `file` names the
+    /// source in errors.
     ///
     /// # Errors
     ///
-    /// As [`from_toml_str`](Self::from_toml_str).
+    /// As [`from_toml_str`](Self::from_toml_str), with the same lines,
+    /// columns and field paths.
     pub fn from_json_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let spec: ScenarioSpec = serde_json::from_str(text).map_err(|e| ScenarioError::Parse {
-            file: file.to_string(),
-            line: Some(e.line()).filter(|&l| l > 0),
-            column: Some(e.column()).filter(|&c| c > 0),
-            message: e.to_string(),
+        let mut de = serde_json::Deserializer::from_str(text);
+        let spec: ScenarioSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = from_serde_path(e.path());
+            let inner = e.inner();
+            let (line, column) = (inner.line(), inner.column());
+            // serde_json's message ends with the position, given apart here.
+            let message = inner.to_string();
+            let message = message
+                .rfind(" at line ")
+                .map_or(message.as_str(), |i| &message[..i])
+                .trim()
+                .to_string();
+            let path = if path.segments().is_empty() && line > 0 {
+                Spans::json(text)
+                    .path_at(offset_of(text, line, column))
+                    .unwrap_or(path)
+            } else {
+                path
+            };
+            ScenarioError::Parse {
+                file: file.to_string(),
+                line: Some(line).filter(|&l| l > 0),
+                column: Some(column).filter(|&c| c > 0),
+                message: if path.segments().is_empty() {
+                    message
+                } else {
+                    format!("{path}: {message}")
+                },
+            }
         })?;
-        Scenario::validate(spec, file)
+        Scenario::validate_located(
+            spec,
+            file,
+            Some(Text::Json(text.into())),
+            &[FieldPath::root()],
+            None,
+        )?
+        .with_every_variant_checked()
     }
 
-    /// Reads a `.toml` or `.json` scenario file.
+    /// Reads a `.toml` or `.json` scenario file, every variant included.
     ///
     /// # Errors
     ///
@@ -217,7 +291,9 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`ScenarioError::Invalid`] if the product is not a valid multiplier.
+    /// [`ScenarioError::Invalid`] if the product is not a valid multiplier,
+    /// or makes a replication carry more than
+    /// [`MAX_TRAINS_PER_REPLICATION`] trains.
     pub fn with_demand_multiplier(&self, factor: f64) -> Result<Scenario, ScenarioError> {
         let mut spec = self.spec.clone();
         spec.demand.multiplier *= factor;
@@ -242,8 +318,9 @@ impl Scenario {
     /// # Errors
     ///
     /// [`ScenarioError::UnknownVariant`] if there is no such variant;
-    /// [`ScenarioError::Parse`] or [`ScenarioError::Invalid`] if the result
-    /// is not a valid scenario (the message names the variant).
+    /// [`ScenarioError::Parse`] or [`ScenarioError::Invalid`] (with the
+    /// line and column in the file, and the variant named) if the result is
+    /// not a valid scenario.
     pub fn with_variant(&self, name: &str) -> Result<Scenario, ScenarioError> {
         let Some(over) = self.spec.variants.get(name) else {
             return Err(ScenarioError::UnknownVariant {
@@ -252,26 +329,32 @@ impl Scenario {
                 available: self.variant_names().join(", "),
             });
         };
-        let label = format!("{} (variant '{name}')", self.source);
+        let prefix = FieldPath::root().key("variants").key(name);
         let mut base_spec = self.spec.clone();
         base_spec.variants.clear();
-        let mut table = toml::Table::try_from(&base_spec).map_err(|e| ScenarioError::Parse {
-            file: label.clone(),
-            line: None,
-            column: None,
-            message: e.to_string(),
-        })?;
+        let mut table =
+            toml::Table::try_from(&base_spec).expect("a validated scenario's spec is a table");
         overlay(&mut table, over);
-        let spec: ScenarioSpec =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| ScenarioError::Parse {
-                    file: label.clone(),
-                    line: None,
-                    column: None,
-                    message: e.message().trim().to_string(),
-                })?;
-        let prefix = FieldPath::root().key("variants").key(name);
+        let spec: ScenarioSpec = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
+                let path = from_serde_path(e.path());
+                let (line, column) =
+                    position(self.text.as_ref(), std::slice::from_ref(&prefix), &path);
+                ScenarioError::Parse {
+                    file: self.source.clone(),
+                    line,
+                    column,
+                    message: format!(
+                        "in variant '{name}': {}{}",
+                        if path.segments().is_empty() {
+                            String::new()
+                        } else {
+                            format!("{path}: ")
+                        },
+                        e.inner().message().trim()
+                    ),
+                }
+            })?;
         let mut s = Scenario::validate_located(
             spec,
             &self.source,

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::experiment::{Experiment, SweepSettings};
+use super::experiment::{Experiment, MAX_TRAINS_PER_REPLICATION, SweepSettings};
 use super::spec::{
     ArrivalSpec, DirectionSpec, DistSpec, ExperimentSpec, GaugeChangeSpec, NodeKindSpec,
     PortSideSpec, RoutingSpec, ScenarioSpec,
@@ -17,7 +17,8 @@ use crate::corridor::{
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::MetricKey;
-use crate::montecarlo::StoppingRule;
+use crate::metric::is_identifier;
+use crate::montecarlo::{MAX_REPLICATIONS, StoppingRule};
 use crate::time::SimDuration;
 
 fn at(root: &str, id: &str) -> FieldPath {
@@ -47,6 +48,75 @@ fn side(path: FieldPath, s: &PortSideSpec) -> Result<PortSide, InvalidField> {
         max_containers_out: s.max_containers_out,
         couple_waiting_trains: s.couple_waiting_trains,
     })
+}
+
+/// Whether `name` may be shown as it is: no control characters and no
+/// characters that reorder text (bidirectional overrides and isolates),
+/// which would garble tables and file listings.
+fn displayable(name: &str) -> bool {
+    !name.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn check_name(path: FieldPath, name: &str) -> Result<(), InvalidField> {
+    if !displayable(name) || name.chars().count() > 200 {
+        return Err(InvalidField::new(
+            path,
+            format!("{name:?}"),
+            "a name of at most 200 characters without control or bidirectional-override characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks what is only text: variant names are identifiers (they label
+/// results), display names are displayable.
+pub(super) fn names(spec: &ScenarioSpec) -> Result<(), InvalidField> {
+    check_name(FieldPath::root().key("name"), &spec.name)?;
+    for (id, n) in &spec.nodes {
+        check_name(at("nodes", id).key("name"), &n.name)?;
+    }
+    for (id, p) in &spec.ports {
+        check_name(at("ports", id).key("name"), &p.name)?;
+    }
+    for name in spec.variants.keys() {
+        if !is_identifier(name) {
+            return Err(InvalidField::new(
+                at("variants", name),
+                format!("the name {name:?}"),
+                "a variant name of 1 to 64 characters from a–z, 0–9 and _ (it labels results)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that one replication stays within bounds: at most
+/// [`MAX_TRAINS_PER_REPLICATION`] trains over its warm-up and horizon.
+pub(super) fn size(
+    e: &ExperimentSpec,
+    exp: &Experiment,
+    net: &Network,
+) -> Result<(), InvalidField> {
+    let per_day =
+        net.trains_per_day(Direction::Westbound) + net.trains_per_day(Direction::Eastbound);
+    let days = (exp.warmup + exp.horizon).as_days_f64();
+    let trains = per_day * days;
+    if trains > MAX_TRAINS_PER_REPLICATION {
+        return Err(InvalidField::new(
+            FieldPath::root().key("experiment").key("horizon_days"),
+            format!(
+                "{} days (with {} of warm-up) at {per_day:.0} trains a day, {trains:.3e} trains a replication",
+                e.horizon_days, e.warmup_days
+            ),
+            format!(
+                "at most {MAX_TRAINS_PER_REPLICATION:.0e} trains a replication: shorten the horizon or lower the demand"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Validates a scenario's network and demand.
@@ -211,11 +281,11 @@ fn metric(path: FieldPath, name: &str, net: &Network) -> Result<MetricKey, Inval
 /// what `net` reports.
 pub(super) fn experiment(e: &ExperimentSpec, net: &Network) -> Result<Experiment, InvalidField> {
     let root = FieldPath::root().key("experiment");
-    if e.replications == 0 {
+    if e.replications == 0 || e.replications > MAX_REPLICATIONS {
         return Err(InvalidField::new(
             root.key("replications"),
-            0,
-            "at least 1 replication",
+            e.replications,
+            format!("from 1 to {MAX_REPLICATIONS} replications"),
         ));
     }
     if !(e.delay_threshold_hours >= 0.0 && e.delay_threshold_hours <= 87_660.0) {
@@ -243,14 +313,17 @@ pub(super) fn experiment(e: &ExperimentSpec, net: &Network) -> Result<Experiment
                     "a level between 0 and 1",
                 ));
             }
-            if st.min_replications < 2 || st.max_replications < st.min_replications {
+            if st.min_replications < 2
+                || st.max_replications < st.min_replications
+                || st.max_replications > MAX_REPLICATIONS
+            {
                 return Err(InvalidField::new(
                     p.key("max_replications"),
                     format!(
                         "min {} and max {}",
                         st.min_replications, st.max_replications
                     ),
-                    "2 ≤ min_replications ≤ max_replications",
+                    format!("2 ≤ min_replications ≤ max_replications ≤ {MAX_REPLICATIONS}"),
                 ));
             }
             if st.batch == 0 {
@@ -291,11 +364,11 @@ pub(super) fn experiment(e: &ExperimentSpec, net: &Network) -> Result<Experiment
                     "a finite number",
                 ));
             }
-            if sw.replications < 2 {
+            if sw.replications < 2 || sw.replications > MAX_REPLICATIONS {
                 return Err(InvalidField::new(
                     p.key("replications"),
                     sw.replications,
-                    "at least 2 replications per point",
+                    format!("from 2 to {MAX_REPLICATIONS} replications per point"),
                 ));
             }
             Some(SweepSettings {

@@ -127,6 +127,14 @@ impl Replicate for CorridorExperiment {
 
     fn replicate(&self, seed: u64, replication: u64) -> Result<Observation, ModelError> {
         let report = CorridorModel::run(&self.network, self.settings(seed, replication));
+        if let Some(ms) = report.network.overloaded_at_ms {
+            return Err(ModelError::new(format!(
+                "{} trains were in the system on day {:.0}: the corridor cannot carry this demand \
+                 (lower it, or raise the capacity that binds)",
+                crate::corridor::MAX_TRAINS_IN_SYSTEM,
+                ms as f64 / crate::time::TICKS_PER_DAY as f64
+            )));
+        }
         Ok(if self.distributions {
             report.into_observation()
         } else {
@@ -297,7 +305,8 @@ impl RunRecord {
     }
 }
 
-/// A demand sweep's results.
+/// A demand sweep's results: the accumulators of every (multiplier,
+/// variant) cell, so that the sweeps of shards merge exactly.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sweep {
     /// The congestion measure.
@@ -306,8 +315,49 @@ pub struct Sweep {
     pub threshold: f64,
     /// Replications per point.
     pub replications: u64,
-    /// One series per variant.
-    pub series: Vec<SweepSeries>,
+    /// The demand multipliers, ascending.
+    pub multipliers: Vec<f64>,
+    /// The variants, the baseline first.
+    pub variants: Vec<String>,
+    /// One arm per multiplier and variant (arm `i · variants + v` is
+    /// variant `v` at multiplier `i`), every later variant paired with the
+    /// baseline at the same multiplier.
+    pub cells: ExperimentResult,
+}
+
+impl Sweep {
+    /// The arm of variant `v` at multiplier `i`.
+    pub fn cell(&self, i: usize, v: usize) -> &crate::montecarlo::ArmResult {
+        &self.cells.arms[i * self.variants.len() + v]
+    }
+
+    /// The measure against demand for each variant, with intervals at
+    /// `level` and the multiplier where the mean curve crosses the
+    /// threshold.
+    pub fn series(&self, level: f64) -> Vec<SweepSeries> {
+        self.variants
+            .iter()
+            .enumerate()
+            .map(|(v, name)| {
+                let points: Vec<SweepPoint> = self
+                    .multipliers
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &x)| {
+                        Some(SweepPoint {
+                            x,
+                            value: self.cell(i, v).interval(&self.metric, level)?,
+                        })
+                    })
+                    .collect();
+                SweepSeries {
+                    label: name.clone(),
+                    saturation: saturation_point(&points, self.threshold),
+                    points,
+                }
+            })
+            .collect()
+    }
 }
 
 /// All results of a study.
@@ -351,7 +401,8 @@ impl StudyPlan {
             None => self.range().end - self.range().start,
         } * self.variants.len() as u64;
         let sweep = self.sweep.as_ref().map_or(0, |s| {
-            s.multipliers.len() as u64 * s.replications * self.variants.len() as u64
+            let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
+            s.multipliers.len() as u64 * (r.end - r.start) * self.variants.len() as u64
         });
         main + sweep
     }
@@ -482,6 +533,7 @@ impl StudyPlan {
                     .collect(),
             );
         }
+        let nv = self.variants.len();
         let labels: Vec<String> = plan
             .multipliers
             .iter()
@@ -497,47 +549,28 @@ impl StudyPlan {
             .zip(&labels)
             .map(|(model, label)| Arm::new(label, model))
             .collect();
+        let pairs: Vec<(usize, usize)> = (0..plan.multipliers.len())
+            .flat_map(|i| (1..nv).map(move |v| (i * nv, i * nv + v)))
+            .collect();
         let mut cells = ExperimentResult::with_pairs(
             labels
                 .iter()
                 .map(crate::montecarlo::ArmResult::new)
                 .collect(),
-            &[],
+            &pairs,
         );
-        runner.for_each(&arms, 0..plan.replications, &mut |r, obs| {
+        let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
+        runner.for_each(&arms, range, &mut |r, obs| {
             cells.absorb(r, obs);
             Ok(())
         })?;
-        let nv = self.variants.len();
-        let series = self
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(v, (name, _))| {
-                let points: Vec<SweepPoint> = plan
-                    .multipliers
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &x)| {
-                        Some(SweepPoint {
-                            x,
-                            value: cells.arms[i * nv + v].interval(&plan.metric, self.level)?,
-                        })
-                    })
-                    .collect();
-                let saturation = saturation_point(&points, plan.threshold);
-                SweepSeries {
-                    label: name.clone(),
-                    points,
-                    saturation,
-                }
-            })
-            .collect();
         Ok(Sweep {
             metric: plan.metric.clone(),
             threshold: plan.threshold,
             replications: plan.replications,
-            series,
+            multipliers: plan.multipliers.clone(),
+            variants: self.variants.iter().map(|(n, _)| n.clone()).collect(),
+            cells,
         })
     }
 }

@@ -103,6 +103,18 @@ impl Partial {
                         .into());
                     }
                     m.result.merge(part.study.result)?;
+                    match (&mut m.sweep, part.study.sweep) {
+                        (Some(a), Some(b)) => a.cells.merge(b.cells)?,
+                        (None, None) => {}
+                        _ => {
+                            return Err(MergeError::Mismatch {
+                                what: format!("sweep ({first_name} against {name})"),
+                                first: m.sweep.is_some().to_string(),
+                                other: m.sweep.is_none().to_string(),
+                            }
+                            .into());
+                        }
+                    }
                 }
             }
         }

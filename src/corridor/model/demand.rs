@@ -97,6 +97,12 @@ impl CorridorModel<'_> {
 
     pub(super) fn release(&mut self, f: FlowId, s: &mut Scheduler<CorridorEvent>) {
         let now = s.now();
+        if self.live_trains() >= super::MAX_TRAINS_IN_SYSTEM {
+            // The corridor cannot carry this demand: stop releasing, so that
+            // memory stays bounded, and say so in the report.
+            self.tally.overloaded(now);
+            return;
+        }
         let flow = self.net.flow(f);
         let seq = self.released[f.index()];
         self.released[f.index()] += 1;

@@ -28,6 +28,12 @@ mod purpose {
     pub const CLOSURE: u64 = 3;
 }
 
+/// The most trains the system holds before a replication gives up: no
+/// train is released beyond it, the report says when it was reached
+/// ([`NetworkStats::overloaded_at_ms`](super::NetworkStats::overloaded_at_ms)),
+/// and memory stays bounded (about 250 MB of trains at most).
+pub const MAX_TRAINS_IN_SYSTEM: usize = 1_000_000;
+
 /// Index of a live train in the model's slab.
 type TrainId = u32;
 
@@ -311,6 +317,11 @@ impl<'a> CorridorModel<'a> {
         self.trains[id as usize]
             .as_mut()
             .expect("events only name live trains")
+    }
+
+    /// Trains in the system now.
+    fn live_trains(&self) -> usize {
+        self.trains.len() - self.free.len()
     }
 
     fn insert(&mut self, t: Train) -> TrainId {
