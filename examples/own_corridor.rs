@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use silkrail::corridor::{
-    ArrivalProcess, BorderPort, Direction, FixedShares, FlowDef, Gauge, GaugeChange, HoursDist,
-    Network, NetworkBuilder, PortSide, Section,
+    ArrivalProcess, BorderPort, ClassId, Direction, FixedShares, FlowDef, Gauge, GaugeChange,
+    HoursDist, Network, NetworkBuilder, PortSide, Section,
 };
 use silkrail::montecarlo::{Arm, NoRows, Replicate, Runner};
 use silkrail::study::CorridorExperiment;
@@ -25,31 +25,28 @@ use silkrail::time::SimDuration;
 /// One side of a crossing: `cranes` cranes, two per train, 1.5 h of crane
 /// time for a 50-FEU train, a cap of 12 trains a day.
 fn side(cranes: u32) -> Result<PortSide, Box<dyn std::error::Error>> {
-    Ok(PortSide {
-        tracks: 4,
+    let mut side = PortSide::new(
+        4,
         cranes,
-        cranes_per_train: 2,
-        transshipment: HoursDist::lognormal(1.5, 0.4)?,
-        reference_containers: 50,
-        track_release: HoursDist::lognormal(1.0, 0.3)?,
-        inspection: HoursDist::lognormal(1.0, 0.5)?,
-        handover_cap_per_day: Some(12),
-        yard_capacity: 8,
-        max_containers_out: None,
-        couple_waiting_trains: false,
-    })
+        2,
+        HoursDist::lognormal(1.5, 0.4)?,
+        50,
+        HoursDist::lognormal(1.0, 0.3)?,
+        HoursDist::lognormal(1.0, 0.5)?,
+        8,
+    );
+    side.handover_cap_per_day = Some(12);
+    Ok(side)
 }
 
 fn crossing(name: &str, cranes: u32) -> Result<BorderPort, Box<dyn std::error::Error>> {
-    Ok(BorderPort {
-        name: name.into(),
-        west_gauge: Gauge::Broad1520,
-        east_gauge: Gauge::Standard1435,
-        change: GaugeChange::Transshipment,
-        random_closures: None,
-        scheduled_closures: Vec::new(),
-        sides: [side(cranes)?, side(cranes)?],
-    })
+    Ok(BorderPort::new(
+        name,
+        Gauge::Broad1520,
+        Gauge::Standard1435,
+        GaugeChange::Transshipment,
+        [side(cranes)?, side(cranes)?],
+    ))
 }
 
 /// The corridor, with `cranes_b` cranes at the second crossing.
@@ -64,24 +61,11 @@ fn corridor(cranes_b: u32) -> Result<Network, Box<dyn std::error::Error>> {
         let place = b.port_place(port);
         b.section(
             &format!("east_{id}"),
-            Section {
-                from: east,
-                to: place,
-                gauge: Gauge::Standard1435,
-                running: run(20.0)?,
-                paths_per_day: None,
-            },
+            Section::new(east, place, Gauge::Standard1435, run(20.0)?),
         )?;
-        b.section(
-            &format!("{id}_west"),
-            Section {
-                from: place,
-                to: west,
-                gauge: Gauge::Broad1520,
-                running: run(30.0)?,
-                paths_per_day: Some(40.0),
-            },
-        )?;
+        let mut out = Section::new(place, west, Gauge::Broad1520, run(30.0)?);
+        out.paths_per_day = Some(40.0);
+        b.section(&format!("{id}_west"), out)?;
     }
     let (pa, pb) = (b.port_place(a), b.port_place(bb));
     b.flow(
@@ -90,6 +74,7 @@ fn corridor(cranes_b: u32) -> Result<Network, Box<dyn std::error::Error>> {
             origin: east,
             direction: Direction::Westbound,
             trains_per_year: 5_800.0,
+            class: ClassId::CONTAINER,
             containers_per_train: 50,
             destinations: vec![(west, 1.0)],
             via: vec![vec![pa], vec![pb]],

@@ -42,6 +42,10 @@ pub enum Unit {
     Ratio,
     /// A plain count or a dimensionless number.
     Count,
+    /// Wagons (or containers, one to a wagon) per day.
+    WagonsPerDay,
+    /// Million tonnes per (365-day) year.
+    MegatonnesPerYear,
 }
 
 impl Unit {
@@ -57,6 +61,8 @@ impl Unit {
             Unit::Containers => "feu",
             Unit::Ratio => "ratio",
             Unit::Count => "count",
+            Unit::WagonsPerDay => "wagons_per_day",
+            Unit::MegatonnesPerYear => "mt_per_year",
         }
     }
 
@@ -72,6 +78,8 @@ impl Unit {
             Unit::Containers => "FEU",
             Unit::Ratio => "share",
             Unit::Count => "count",
+            Unit::WagonsPerDay => "wagons/day",
+            Unit::MegatonnesPerYear => "Mt/yr",
         }
     }
 }

@@ -25,14 +25,13 @@ fn settings(seed: u64, replication: u64, days: u64) -> RunSettings {
     }
 }
 
-/// The built-in scenario with trains coupled at Dostyk up to 120 FEU, and
-/// a handover cap tight enough that trains wait together.
+/// The built-in scenario with trains consolidated at Dostyk into trains of
+/// up to 120 FEU, waiting at most 12 h for a full train.
 fn coupling_at_dostyk() -> Scenario {
     let mut spec = Scenario::builtin().spec;
     let side = &mut spec.ports.get_mut("alashankou_dostyk").unwrap().westbound;
     side.max_containers_out = Some(120);
-    side.couple_waiting_trains = true;
-    side.handover_cap_trains_per_day = Some(8);
+    side.consolidate_max_wait_hours = Some(12.0);
     Scenario::from_spec(spec).unwrap()
 }
 
@@ -201,9 +200,10 @@ fn coupling_conserves_containers() {
     let s = coupling_at_dostyk();
     let r = CorridorModel::run(&s.network, settings(4, 0, 90));
     let side = &r.port("alashankou_dostyk").unwrap().sides[0];
+    assert!(side.coupled_away > 0, "trains are pooled");
     assert!(
-        side.coupled_away > 0,
-        "the tight cap makes trains wait together"
+        side.split_added < side.coupled_away,
+        "two 55-FEU trains make one of 110"
     );
     assert!(r.is_conserved(), "{:?}", r.network);
     assert!(r.ports_conserve_trains());

@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use super::ids::{Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId};
+use super::ids::{
+    ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
+};
 use super::network::{
-    BorderPort, Destination, Flow, FlowDef, MONTH_DAYS, Network, Place, PlaceKind, PortSide, Route,
-    Section,
+    BorderPort, ClassAtSide, Cut, DatedCut, Destination, Flow, FlowDef, Handling, Hold, MONTH_DAYS,
+    Network, Place, PlaceKind, PortSide, RandomCuts, Route, Section, TrafficClass,
 };
 use super::routes::{Graph, decision_index};
 use crate::error::{FieldPath, InvalidField};
@@ -33,39 +35,41 @@ use crate::time::SimDuration;
 /// use std::sync::Arc;
 /// use silkrail::corridor::*;
 ///
-/// let side = |cap| PortSide {
-///     tracks: 2,
-///     cranes: 2,
-///     cranes_per_train: 1,
-///     transshipment: HoursDist::lognormal(1.0, 0.3).unwrap(),
-///     reference_containers: 50,
-///     track_release: HoursDist::constant(0.5).unwrap(),
-///     inspection: HoursDist::constant(1.0).unwrap(),
-///     handover_cap_per_day: cap,
-///     yard_capacity: 6,
-///     max_containers_out: None,
-///     couple_waiting_trains: false,
+/// let side = |cap| {
+///     let mut side = PortSide::new(
+///         2,                                        // tracks
+///         2,                                        // cranes
+///         1,                                        // cranes per train
+///         HoursDist::lognormal(1.0, 0.3).unwrap(),  // crane time, reference train
+///         50,                                       // reference train [FEU]
+///         HoursDist::constant(0.5).unwrap(),        // track time after the cranes
+///         HoursDist::constant(1.0).unwrap(),        // inspection
+///         6,                                        // yard places
+///     );
+///     side.handover_cap_per_day = cap;
+///     side
 /// };
 /// let mut b = NetworkBuilder::new();
 /// let east = b.hub("east", "East", Gauge::Standard1435)?;
 /// let west = b.hub("west", "West", Gauge::Broad1520)?;
-/// let port = b.port("border", BorderPort {
-///     name: "Border".into(),
-///     west_gauge: Gauge::Broad1520,
-///     east_gauge: Gauge::Standard1435,
-///     change: GaugeChange::Transshipment,
-///     random_closures: None,
-///     scheduled_closures: vec![],
-///     sides: [side(Some(12)), side(None)],
-/// })?;
+/// let port = b.port("border", BorderPort::new(
+///     "Border",
+///     Gauge::Broad1520,
+///     Gauge::Standard1435,
+///     GaugeChange::Transshipment,
+///     [side(Some(12)), side(None)],
+/// ))?;
 /// let border = b.port_place(port);
 /// let run = |h| HoursDist::constant(h).unwrap();
-/// b.section("in", Section { from: east, to: border, gauge: Gauge::Standard1435, running: run(10.0), paths_per_day: None })?;
-/// b.section("out", Section { from: border, to: west, gauge: Gauge::Broad1520, running: run(20.0), paths_per_day: Some(30.0) })?;
+/// b.section("in", Section::new(east, border, Gauge::Standard1435, run(10.0)))?;
+/// let mut out = Section::new(border, west, Gauge::Broad1520, run(20.0));
+/// out.paths_per_day = Some(30.0);
+/// b.section("out", out)?;
 /// b.flow("trains", FlowDef {
 ///     origin: east,
 ///     direction: Direction::Westbound,
 ///     trains_per_year: 2000.0,
+///     class: ClassId::CONTAINER,
 ///     containers_per_train: 50,
 ///     destinations: vec![(west, 1.0)],
 ///     via: vec![],
@@ -81,7 +85,7 @@ use crate::time::SimDuration;
 /// let mut p = side(None);
 /// p.tracks = 0;
 /// let err = bad
-///     .port("border", BorderPort { name: "B".into(), west_gauge: Gauge::Broad1520, east_gauge: Gauge::Standard1435, change: GaugeChange::Transshipment, random_closures: None, scheduled_closures: vec![], sides: [p, side(None)] })
+///     .port("border", BorderPort::new("B", Gauge::Broad1520, Gauge::Standard1435, GaugeChange::Transshipment, [p, side(None)]))
 ///     .unwrap_err();
 /// assert!(err.to_string().starts_with("ports.border.westbound.tracks: found 0"));
 /// # Ok::<(), silkrail::error::InvalidField>(())
@@ -101,7 +105,13 @@ pub struct NetworkBuilder {
     seasonality: Option<[f64; 12]>,
     multiplier: f64,
     groups: Vec<(String, Vec<PortId>)>,
+    classes: Vec<TrafficClass>,
 }
+
+/// Tonnes a loaded forty-foot container carries on average, for the
+/// container class's freight in tonnes (an assumption a scenario may
+/// change under `[classes.container]`).
+pub const DEFAULT_TONNES_PER_FEU: f64 = 16.0;
 
 fn path(root: &str, id: &str) -> FieldPath {
     FieldPath::root().key(root).key(id)
@@ -135,8 +145,58 @@ impl NetworkBuilder {
     pub fn new() -> Self {
         NetworkBuilder {
             multiplier: 1.0,
+            classes: vec![TrafficClass {
+                id: "container".into(),
+                name: "Container trains".into(),
+                tonnes_per_unit: DEFAULT_TONNES_PER_FEU,
+            }],
             ..Default::default()
         }
+    }
+
+    /// Adds a traffic class (or, for the id `container`, sets the
+    /// container class's name and tonnes per unit).
+    ///
+    /// # Errors
+    ///
+    /// An [`InvalidField`] under `classes.<id>` for an id that is not an
+    /// identifier or is used, or tonnes per unit that are not a number from
+    /// 0 to 1000.
+    pub fn class(&mut self, id: &str, class: TrafficClass) -> Result<ClassId, InvalidField> {
+        check_id("classes", id)?;
+        let at = path("classes", id);
+        if !(class.tonnes_per_unit >= 0.0 && class.tonnes_per_unit <= 1000.0) {
+            return Err(InvalidField::new(
+                at.key("tonnes_per_unit"),
+                class.tonnes_per_unit,
+                "tonnes from 0 to 1000 per container or wagon",
+            ));
+        }
+        let class = TrafficClass {
+            id: id.to_string(),
+            ..class
+        };
+        if id == "container" {
+            self.classes[0] = class;
+            return Ok(ClassId::CONTAINER);
+        }
+        if self.classes.iter().any(|c| c.id == id) {
+            return Err(InvalidField::new(
+                at,
+                format!("'{id}'"),
+                "an id not already used by a class",
+            ));
+        }
+        self.classes.push(class);
+        Ok(ClassId((self.classes.len() - 1) as u32))
+    }
+
+    /// The class with id `id`, if added (`container` always is).
+    pub fn class_id(&self, id: &str) -> Option<ClassId> {
+        self.classes
+            .iter()
+            .position(|c| c.id == id)
+            .map(|i| ClassId(i as u32))
     }
 
     fn place(
@@ -272,10 +332,28 @@ impl NetworkBuilder {
             }
             positive_finite(wp.key("hours"), w.hours, 87_660.0)?;
         }
+        for (i, c) in port.cuts.iter().enumerate() {
+            check_dated_cut(at.clone().key("cuts").index(i), c, true)?;
+        }
+        for (i, c) in port.random_cuts.iter_mut().enumerate() {
+            check_random_cuts(at.clone().key("random_cuts").index(i), c, true)?;
+        }
         for dir in Direction::BOTH {
             let side = &mut port.sides[dir.index()];
-            check_side(at.clone().key(dir.name()), side, port.change)?;
+            check_side(at.clone().key(dir.name()), side, port.change, &self.classes)?;
             side.cranes_per_train = side.cranes_per_train.max(1);
+            if !side.classes.iter().any(|(c, _)| *c == ClassId::CONTAINER) {
+                side.classes.insert(
+                    0,
+                    (ClassId::CONTAINER, ClassAtSide::new(Handling::Transship)),
+                );
+            }
+            if port.change == GaugeChange::None {
+                // Nothing changes gauge: every class passes.
+                for (_, c) in &mut side.classes {
+                    c.handling = Handling::Pass;
+                }
+            }
         }
         let pid = PortId(self.ports.len() as u32);
         let place = self.place(
@@ -328,6 +406,41 @@ impl NetworkBuilder {
                     at.key("gauge_mm"),
                     section.gauge.mm(),
                     format!("a gauge that matches '{}' at its `{key}` end", p.id),
+                ));
+            }
+        }
+        if section.capacity_trains == Some(0) {
+            return Err(InvalidField::new(
+                at.clone().key("capacity_trains"),
+                0,
+                "at least 1 train on the line at once, or no key for no limit",
+            ));
+        }
+        let mut section = section;
+        for (i, c) in section.cuts.iter().enumerate() {
+            check_dated_cut(at.clone().key("cuts").index(i), c, false)?;
+        }
+        for (i, c) in section.random_cuts.iter_mut().enumerate() {
+            check_random_cuts(at.clone().key("random_cuts").index(i), c, false)?;
+        }
+        if section.paths_per_day.is_none() {
+            // Without paths a day, only a full stop can cut a section.
+            let partial = section
+                .cuts
+                .iter()
+                .map(|c| c.cut.capacity)
+                .chain(section.random_cuts.iter().map(|c| c.cut.capacity))
+                .position(|f| f > 0.0 && f < 1.0);
+            if let Some(i) = partial {
+                let key = if i < section.cuts.len() {
+                    at.clone().key("cuts").index(i)
+                } else {
+                    at.clone().key("random_cuts").index(i - section.cuts.len())
+                };
+                return Err(InvalidField::new(
+                    key.key("capacity_factor"),
+                    "a partial cut",
+                    "paths_per_day on the section (a cut scales its paths), or a factor of 0 (a full stop)",
                 ));
             }
         }
@@ -502,6 +615,56 @@ impl NetworkBuilder {
                 "shares summing to 1",
             ));
         }
+        if def.class.index() >= self.classes.len() {
+            return Err(InvalidField::new(
+                at.key("class"),
+                def.class.index(),
+                "a class of the network",
+            ));
+        }
+        // Every port on every candidate route handles the class, and a
+        // wagon pool holds enough wagons for one of its trains.
+        for d in &destinations {
+            for r in &d.routes {
+                for &p in &self.routes[r.index()].places {
+                    let PlaceKind::Port(pid) = self.places[p.index()].kind else {
+                        continue;
+                    };
+                    let side = &self.ports[pid.index()].sides[def.direction.index()];
+                    let port_id = &self.places[p.index()].id;
+                    if side.class(def.class).is_none() {
+                        return Err(InvalidField::new(
+                            at.key("class"),
+                            format!("'{}'", self.classes[def.class.index()].id),
+                            format!(
+                                "a class that every port on its routes handles: ports.{port_id}.{} has no classes.{}",
+                                def.direction.name(),
+                                self.classes[def.class.index()].id
+                            ),
+                        ));
+                    }
+                    if let (
+                        Some(pool),
+                        Some(ClassAtSide {
+                            handling: Handling::Transship,
+                            ..
+                        }),
+                    ) = (&side.wagon_pool, side.class(def.class))
+                        && def.containers_per_train > pool.wagons
+                    {
+                        return Err(InvalidField::new(
+                            at.key("containers_per_train"),
+                            def.containers_per_train,
+                            format!(
+                                "at most the {} wagons of the pool at ports.{port_id}.{}, which its trains need",
+                                pool.wagons,
+                                def.direction.name()
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         let f = FlowId(self.flows.len() as u32);
         self.flows.push((
             Flow {
@@ -510,6 +673,7 @@ impl NetworkBuilder {
                 destinations,
                 direction: def.direction,
                 trains_per_day: 0.0,
+                class: def.class,
                 containers_per_train: def.containers_per_train,
                 shares,
                 policy: def.routing,
@@ -624,11 +788,107 @@ impl NetworkBuilder {
                 .collect(),
             seasonality: self.seasonality.unwrap_or([1.0; 12]),
             groups: self.groups,
+            classes: self.classes,
         })
     }
 }
 
-fn check_side(at: FieldPath, s: &PortSide, change: GaugeChange) -> Result<(), InvalidField> {
+fn check_hold(at: FieldPath, h: &Hold) -> Result<(), InvalidField> {
+    if !(0.0..=1.0).contains(&h.share) {
+        return Err(InvalidField::new(
+            at.key("share"),
+            h.share,
+            "a share from 0 to 1",
+        ));
+    }
+    Ok(())
+}
+
+fn check_cut(at: &FieldPath, c: &Cut, cranes: bool) -> Result<(), InvalidField> {
+    if !(0.0..=1.0).contains(&c.capacity) {
+        return Err(InvalidField::new(
+            at.clone().key("capacity_factor"),
+            c.capacity,
+            "a factor from 0 (stopped) to 1 (as usual)",
+        ));
+    }
+    if !(0.0..=1.0).contains(&c.cranes) || (!cranes && c.cranes != 1.0) {
+        return Err(InvalidField::new(
+            at.clone().key("cranes_factor"),
+            c.cranes,
+            if cranes {
+                "a factor from 0 (stopped) to 1 (as usual)"
+            } else {
+                "no cranes factor: a section has no cranes"
+            },
+        ));
+    }
+    Ok(())
+}
+
+fn check_dated_cut(at: FieldPath, c: &DatedCut, cranes: bool) -> Result<(), InvalidField> {
+    if !(c.start_day >= 0.0 && c.start_day <= 36_525.0) {
+        return Err(InvalidField::new(
+            at.key("start_day"),
+            c.start_day,
+            "a day from 0 to 36525",
+        ));
+    }
+    if !(c.days > 0.0 && c.days <= 36_525.0) {
+        return Err(InvalidField::new(
+            at.key("days"),
+            c.days,
+            "a number of days above 0 and at most 36525",
+        ));
+    }
+    check_cut(&at, &c.cut, cranes)
+}
+
+fn check_random_cuts(at: FieldPath, c: &mut RandomCuts, cranes: bool) -> Result<(), InvalidField> {
+    if !(c.events_per_year > 0.0 && c.events_per_year <= 10_000.0) {
+        return Err(InvalidField::new(
+            at.key("events_per_year"),
+            c.events_per_year,
+            "a number of events a year above 0 and at most 10000",
+        ));
+    }
+    let mut weighted = 0.0;
+    for (i, (&w, d)) in c.monthly_weights.iter().zip(MONTH_DAYS).enumerate() {
+        if !(0.0..=1000.0).contains(&w) {
+            return Err(InvalidField::new(
+                at.clone().key("monthly_weights").index(i),
+                w,
+                "a weight from 0 to 1000",
+            ));
+        }
+        weighted += w * f64::from(d) / 365.0;
+    }
+    if !(weighted > 0.0) {
+        return Err(InvalidField::new(
+            at.key("monthly_weights"),
+            "all zero",
+            "at least one month with a positive weight",
+        ));
+    }
+    for w in &mut c.monthly_weights {
+        *w /= weighted;
+    }
+    if !(c.duration.mean_hours() > 0.0) {
+        return Err(InvalidField::new(
+            at.key("duration"),
+            format!("a mean of {} h", c.duration.mean_hours()),
+            "events that last some time (a mean above 0 h)",
+        ));
+    }
+    check_cut(&at, &c.cut, cranes)
+}
+
+fn check_side(
+    at: FieldPath,
+    s: &PortSide,
+    change: GaugeChange,
+    classes: &[TrafficClass],
+) -> Result<(), InvalidField> {
     if s.tracks == 0 && change != GaugeChange::None {
         return Err(InvalidField::new(
             at.key("tracks"),
@@ -680,11 +940,118 @@ fn check_side(at: FieldPath, s: &PortSide, change: GaugeChange) -> Result<(), In
             "at least 1 container, or no key for no limit",
         ));
     }
-    if s.couple_waiting_trains && s.max_containers_out.is_none() {
+    if s.consolidate_max_wait.is_some() && s.max_containers_out.is_none() {
         return Err(InvalidField::new(
-            at.key("couple_waiting_trains"),
-            true,
-            "max_containers_out to be set, since coupling fills trains up to it",
+            at.key("consolidate_max_wait_hours"),
+            "a wait",
+            "max_containers_out to be set, since consolidation fills trains up to it",
+        ));
+    }
+    if s.inspection_teams == Some(0) {
+        return Err(InvalidField::new(
+            at.key("inspection_teams"),
+            0,
+            "at least 1 team, or no key for as many as there are trains",
+        ));
+    }
+    if let Some(h) = s.inspection_hours {
+        let ok = |x: f64| (0.0..=24.0).contains(&x);
+        if !(ok(h.from_hour) && ok(h.to_hour) && h.from_hour != h.to_hour) {
+            return Err(InvalidField::new(
+                at.key("inspection_hours"),
+                format!("from {} to {}", h.from_hour, h.to_hour),
+                "hours of the day from 0 to 24, from_hour ≠ to_hour",
+            ));
+        }
+    }
+    if let Some(h) = &s.deep_inspection {
+        check_hold(at.clone().key("deep_inspection"), h)?;
+    }
+    if s.departure_tracks == Some(0) {
+        return Err(InvalidField::new(
+            at.key("departure_tracks"),
+            0,
+            "at least 1 track (a finished train must be able to leave its own), or no key for no limit",
+        ));
+    }
+    if let Some(pool) = &s.locomotive_pool
+        && pool.locomotives == 0
+    {
+        return Err(InvalidField::new(
+            at.key("locomotive_pool").key("locomotives"),
+            0,
+            "at least 1 locomotive, or no pool",
+        ));
+    }
+    if let Some(pool) = &s.wagon_pool
+        && pool.wagons == 0
+    {
+        return Err(InvalidField::new(
+            at.key("wagon_pool").key("wagons"),
+            0,
+            "at least 1 wagon, or no pool",
+        ));
+    }
+    let mut reserved = 0u64;
+    for (c, class) in &s.classes {
+        let Some(tc) = classes.get(c.index()) else {
+            return Err(InvalidField::new(
+                at.key("classes"),
+                c.index(),
+                "a class of the network",
+            ));
+        };
+        let cp = at.clone().key("classes").key(tc.id.clone());
+        match &class.handling {
+            Handling::Transload {
+                tracks,
+                reference_units,
+                ..
+            } => {
+                if *tracks == 0 {
+                    return Err(InvalidField::new(cp.key("tracks"), 0, "at least 1 track"));
+                }
+                if *reference_units == 0 {
+                    return Err(InvalidField::new(
+                        cp.key("reference_wagons"),
+                        0,
+                        "at least 1 wagon",
+                    ));
+                }
+            }
+            Handling::Transship | Handling::Pass => {}
+        }
+        if let Some(h) = &class.hold {
+            check_hold(cp.clone().key("hold"), h)?;
+        }
+        if let Some(a) = &class.acceptance
+            && !(a.resume_below <= a.stop_above && a.stop_above > 0)
+        {
+            return Err(InvalidField::new(
+                cp.key("acceptance"),
+                format!(
+                    "stop above {} and resume below {}",
+                    a.stop_above, a.resume_below
+                ),
+                "resume_below_trains ≤ stop_above_trains, stop_above_trains ≥ 1",
+            ));
+        }
+        reserved += u64::from(class.reserved_slots_per_day);
+        if class.reserved_slots_per_day > 0 && s.handover_cap_per_day.is_none() {
+            return Err(InvalidField::new(
+                cp.key("reserved_slots_per_day"),
+                class.reserved_slots_per_day,
+                "no reserved slots without a handover_cap_trains_per_day",
+            ));
+        }
+    }
+    if let Some(cap) = s.handover_cap_per_day
+        && reserved > u64::from(cap)
+    {
+        return Err(InvalidField::new(
+            at.key("classes"),
+            format!("{reserved} reserved slots a day"),
+            format!("at most the cap of {cap} trains a day"),
         ));
     }
     Ok(())

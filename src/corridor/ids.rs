@@ -39,6 +39,16 @@ id_type!(
     /// Index of a flow in a network.
     FlowId
 );
+id_type!(
+    /// Index of a traffic class in a network; class 0 is always the
+    /// container class.
+    ClassId
+);
+
+impl ClassId {
+    /// The container class, which every network has.
+    pub const CONTAINER: ClassId = ClassId(0);
+}
 
 /// Track gauge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

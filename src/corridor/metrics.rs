@@ -3,12 +3,15 @@
 //!
 //! | scope | labels | measures |
 //! |---|---|---|
-//! | `port` | port, direction | `throughput` \[trains/day\], `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean`, `handover_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\] |
-//! | `port` | port | `closed` \[h\] |
+//! | `port` | port, direction | `throughput` (formations leaving the facility), `handed_over` (at the border) \[trains/day\], `freight` \[wagons/day\] and \[Mt/yr\] (several classes), `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean` (wait at the border), `departure_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `held_upstream_peak`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\]; where the side has them: `held_on_line_mean`, `tracks_blocked_mean` \[trains\], `inspection_wait_mean`, `hold_mean`, `wagon_wait_mean`, `locomotive_wait_mean` \[h\], `wagon_utilisation`, `locomotive_utilisation`, `banned`, `trains_out_per_train_in` \[ratio\], `refused` \[trains/day\] |
+//! | `port` | port, direction, class | `throughput` \[trains/day\], `freight` \[Mt/yr\], `held_upstream_mean` \[h\] (several classes); `transload_utilisation` \[ratio\] (transloaded classes) |
+//! | `port` | port | `closed`, `reduced` (with reductions) \[h\] |
 //! | `group` | group | `delay_mean`, `delay_p95` \[h\] |
 //! | `group` | group, direction | `throughput` \[trains/day\], `delay_mean`, `delay_p95` \[h\] |
+//! | `section` | section | `load` (both directions) \[trains/day\]; `path_hold_mean`, `line_wait_mean` (where limited) \[h\] |
+//! | `section` | section, towards | `load` \[trains/day\]; `waiting_mean`, `waiting_peak` (with a line capacity) \[trains\] |
 //! | `od` | origin, destination | `transit_mean`, `transit_p95` \[days\] |
-//! | `network` | — | `transit_mean` \[days\], `delayed` \[ratio\], `backlog` \[trains\], `delivered` \[trains/day\] |
+//! | `network` | — | `transit_mean` \[days\], `delayed` \[ratio\], `backlog` \[trains\], `delivered` \[trains/day\]; with bans: `refused`, `cancelled` \[trains/day\] |
 //!
 //! Distributions (merged across replications for the charts), in
 //! milliseconds: `port.<port>.<direction>.delay_ms`, `…track_wait_ms`,
@@ -34,6 +37,8 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
     let days = r.measured_days();
     let end = r.end;
     let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+    let per_year_mt = |tonnes: f64| (days > 0.0).then(|| tonnes / 1e6 * 365.0 / days);
+    let several_classes = r.classes.len() > 1;
     for p in &r.ports {
         for dir in Direction::BOTH {
             let s = &p.sides[dir.index()];
@@ -41,10 +46,7 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                 continue;
             }
             let k = |m: &str, u: Unit| side_key(&p.id, dir, m, u);
-            put(
-                k("throughput", Unit::TrainsPerDay),
-                per_day(s.handed_over + s.coupled_away),
-            );
+            put(k("throughput", Unit::TrainsPerDay), per_day(s.departed));
             put(k("track_wait_mean", Unit::Hours), s.track_wait_hours.mean());
             put(
                 k("track_wait_p95", Unit::Hours),
@@ -60,8 +62,8 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                 s.held_upstream_hours.mean(),
             );
             put(
-                k("handover_wait_mean", Unit::Hours),
-                s.handover_wait_hours.mean(),
+                k("departure_wait_mean", Unit::Hours),
+                s.departure_wait_hours.mean(),
             );
             put(k("delay_mean", Unit::Hours), s.delay_hours.mean());
             put(
@@ -83,11 +85,49 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                     s.cranes_busy.mean(end).map(|b| b / f64::from(s.cranes)),
                 );
             }
+            put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
+            put(
+                k("held_upstream_peak", Unit::Trains),
+                Some(s.blocked.peak() as f64),
+            );
+            side_mechanics(r, s, &k, days, put);
+            if several_classes {
+                for (c, flow) in s.classes.iter().enumerate() {
+                    if !flow.handled {
+                        continue;
+                    }
+                    let class = &r.classes[c];
+                    let kc = |m: &str, u: Unit| k(m, u).with("class", &class.id);
+                    put(kc("throughput", Unit::TrainsPerDay), per_day(flow.departed));
+                    put(
+                        kc("held_upstream_mean", Unit::Hours),
+                        flow.border_wait_hours.mean(),
+                    );
+                    put(
+                        kc("freight", Unit::MegatonnesPerYear),
+                        per_year_mt(flow.units_out as f64 * class.tonnes_per_unit),
+                    );
+                }
+            }
+            for (c, &tracks) in s.transload_tracks.iter().enumerate() {
+                if tracks > 0 {
+                    put(
+                        k("transload_utilisation", Unit::Ratio).with("class", &r.classes[c].id),
+                        s.transload_busy[c].mean(end).map(|b| b / f64::from(tracks)),
+                    );
+                }
+            }
         }
         put(
             MetricKey::new("port", "closed", Unit::Hours).with("port", &p.id),
             Some(p.closed.area(end) as f64 / TICKS_PER_HOUR as f64),
         );
+        if p.has_cuts {
+            put(
+                MetricKey::new("port", "reduced", Unit::Hours).with("port", &p.id),
+                Some(p.reduced.area(end) as f64 / TICKS_PER_HOUR as f64),
+            );
+        }
     }
     for (name, members) in &r.groups {
         // Train-weighted over the member ports: both directions, then each
@@ -99,7 +139,7 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                     let s: &SideStats = &r.ports[p].sides[d.index()];
                     delay.merge(&s.delay_hours);
                     hist.merge(&s.delay);
-                    served += s.handed_over + s.coupled_away;
+                    served += s.departed;
                 }
             }
             (delay, hist, served)
@@ -120,6 +160,43 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                 k("delay_p95", Unit::Hours),
                 hist.quantile(0.95).map(ms_to_hours),
             );
+        }
+    }
+    for sec in &r.sections {
+        let k = |m: &str, u: Unit| MetricKey::new("section", m, u).with("section", &sec.id);
+        put(
+            k("load", Unit::TrainsPerDay),
+            per_day(sec.lines[0].entered + sec.lines[1].entered),
+        );
+        if sec.paths_limited {
+            put(
+                k("path_hold_mean", Unit::Hours),
+                Some(sec.path_hold_hours.mean().unwrap_or(0.0)),
+            );
+        }
+        if sec.capacity_trains > 0 || sec.has_cuts {
+            put(
+                k("line_wait_mean", Unit::Hours),
+                Some(sec.line_wait_hours.mean().unwrap_or(0.0)),
+            );
+        }
+        if sec.has_cuts {
+            put(
+                k("reduced", Unit::Hours),
+                Some(sec.reduced.area(end) as f64 / TICKS_PER_HOUR as f64),
+            );
+        }
+        for (o, line) in sec.lines.iter().enumerate() {
+            // Direction 0 runs from `from` towards `to`.
+            let kt = |m: &str, u: Unit| k(m, u).with("towards", &sec.ends[1 - o]);
+            put(kt("load", Unit::TrainsPerDay), per_day(line.entered));
+            if sec.capacity_trains > 0 || sec.has_cuts {
+                put(kt("waiting_mean", Unit::Trains), line.waiting.mean(end));
+                put(
+                    kt("waiting_peak", Unit::Trains),
+                    Some(line.waiting.peak() as f64),
+                );
+            }
         }
     }
     for od in &r.ods {
@@ -154,6 +231,94 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
         net("delivered", Unit::TrainsPerDay),
         per_day(n.delivered_trains),
     );
+    if r.ports.iter().any(|p| p.sides.iter().any(|s| s.acceptance)) {
+        put(
+            net("refused", Unit::TrainsPerDay),
+            per_day(n.refused_trains),
+        );
+        put(
+            net("cancelled", Unit::TrainsPerDay),
+            per_day(n.cancelled_trains),
+        );
+    }
+}
+
+/// The metrics of the mechanics a side has: a finite siding, departure
+/// tracks, limited inspection, holds, a wagon pool, bans, re-forming.
+fn side_mechanics(
+    r: &ReplicationReport,
+    s: &SideStats,
+    k: &dyn Fn(&str, Unit) -> MetricKey,
+    days: f64,
+    put: &mut dyn FnMut(MetricKey, Option<f64>),
+) {
+    let end = r.end;
+    let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+    if r.classes.len() > 1 {
+        let units: u64 = s.classes.iter().map(|c| c.units_out).sum();
+        let tonnes: f64 = s
+            .classes
+            .iter()
+            .zip(&r.classes)
+            .map(|(c, info)| c.units_out as f64 * info.tonnes_per_unit)
+            .sum();
+        put(k("freight", Unit::WagonsPerDay), per_day(units));
+        put(
+            k("freight", Unit::MegatonnesPerYear),
+            (days > 0.0).then(|| tonnes / 1e6 * 365.0 / days),
+        );
+    }
+    if s.siding > 0 {
+        put(
+            k("held_on_line_mean", Unit::Trains),
+            s.held_on_line.mean(end),
+        );
+    }
+    if s.departure_tracks > 0 {
+        put(
+            k("tracks_blocked_mean", Unit::Trains),
+            s.blocked_tracks.mean(end),
+        );
+    }
+    if s.inspection_limited {
+        put(
+            k("inspection_wait_mean", Unit::Hours),
+            s.inspection_wait_hours.mean(),
+        );
+    }
+    if s.holds {
+        put(k("hold_mean", Unit::Hours), s.hold_hours.mean());
+    }
+    if s.wagon_pool > 0 {
+        put(k("wagon_wait_mean", Unit::Hours), s.wagon_wait_hours.mean());
+        put(
+            k("wagon_utilisation", Unit::Ratio),
+            s.wagons_out.mean(end).map(|w| w / f64::from(s.wagon_pool)),
+        );
+    }
+    if s.locomotive_pool > 0 {
+        put(
+            k("locomotive_wait_mean", Unit::Hours),
+            s.locomotive_wait_hours.mean(),
+        );
+        put(
+            k("locomotive_utilisation", Unit::Ratio),
+            s.locomotives_out
+                .mean(end)
+                .map(|w| w / f64::from(s.locomotive_pool)),
+        );
+    }
+    if s.acceptance {
+        put(k("banned", Unit::Ratio), s.banned.mean(end));
+        put(k("refused", Unit::TrainsPerDay), per_day(s.refused));
+    }
+    if s.reforms {
+        put(
+            k("trains_out_per_train_in", Unit::Ratio),
+            (s.departed > 0)
+                .then(|| (s.departed - s.coupled_away + s.split_added) as f64 / s.departed as f64),
+        );
+    }
 }
 
 impl ReplicationReport {

@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use super::dist::HoursDist;
-use super::ids::{Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId};
+use super::ids::{
+    ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
+};
 use super::routing::RoutingPolicy;
 use crate::time::SimDuration;
 
@@ -55,7 +57,142 @@ pub struct ClosureWindow {
     pub hours: f64,
 }
 
-/// One direction's facility at a port.
+/// A traffic class: container trains, grain, ore and metals, empties, or
+/// one a scenario defines. Every class competes for the same handover caps
+/// and line paths; each port side says how it handles each class.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrafficClass {
+    /// The id (an identifier).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Tonnes a unit (a container or a wagon) carries, for reporting
+    /// freight in tonnes \[t\].
+    pub tonnes_per_unit: f64,
+}
+
+/// A share of trains singled out for a longer stop, and how long.
+#[derive(Clone, Debug)]
+pub struct Hold {
+    /// Share of trains selected, from 0 to 1.
+    pub share: f64,
+    /// Length of the stop \[h\].
+    pub duration: HoursDist,
+}
+
+/// How a port side handles a class.
+#[derive(Clone, Debug)]
+pub enum Handling {
+    /// Containers lifted by the side's cranes on its transshipment tracks
+    /// (the side's main facility; what the container class does).
+    Transship,
+    /// Transloaded at a facility of the class's own (a grain terminal, bulk
+    /// tracks).
+    Transload {
+        /// Tracks of the facility: parallel servers.
+        tracks: u32,
+        /// Time a reference train takes \[h\]; it scales with a train's
+        /// units over `reference_units`.
+        service: HoursDist,
+        /// Units (wagons) of the reference train.
+        reference_units: u32,
+    },
+    /// Nothing to change (empty wagons going home, the same gauge on both
+    /// sides): inspected, then on its way.
+    Pass,
+}
+
+/// What a port side does when its backlog of a class grows too long: it
+/// stops accepting new trains of the class (the bans of 2020–24) until the
+/// backlog falls again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Acceptance {
+    /// Stop accepting when this many trains of the class wait at the
+    /// border for this side's handover \[trains\].
+    pub stop_above: u32,
+    /// Accept again when no more than this many wait \[trains\].
+    pub resume_below: u32,
+    /// What becomes of a train refused at its origin.
+    pub refused: Refused,
+}
+
+/// What becomes of a train that a ban refuses at its origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// It waits at its origin until the ban is lifted (counted as refused
+    /// demand while it waits).
+    Wait,
+    /// It is cancelled (counted as refused demand).
+    Cancel,
+}
+
+/// How a port side treats one class.
+#[derive(Clone, Debug)]
+pub struct ClassAtSide {
+    /// What happens to the train in the port.
+    pub handling: Handling,
+    /// A share of trains held for a longer inspection (phytosanitary
+    /// checks of grain, say), on top of the side's own inspection.
+    pub hold: Option<Hold>,
+    /// Trains of a higher priority are handed over first.
+    pub priority: u32,
+    /// Handover slots a day kept for this class: other classes may not use
+    /// them \[trains/day\].
+    pub reserved_slots_per_day: u32,
+    /// When the side stops accepting trains of this class.
+    pub acceptance: Option<Acceptance>,
+}
+
+impl ClassAtSide {
+    /// A class handled as `handling`, with no hold, priority, reservation
+    /// or acceptance limit.
+    pub fn new(handling: Handling) -> Self {
+        ClassAtSide {
+            handling,
+            hold: None,
+            priority: 0,
+            reserved_slots_per_day: 0,
+            acceptance: None,
+        }
+    }
+}
+
+/// Wagons of the outgoing gauge that container trains leaving a side need
+/// (the 1520 mm flat wagons, or platforms, at the China–Kazakhstan
+/// border): a train is transshipped only onto wagons that are there, and
+/// the wagons come back empty after a turnaround.
+#[derive(Clone, Debug)]
+pub struct WagonPool {
+    /// Wagons in the pool \[wagons\].
+    pub wagons: u32,
+    /// Time from a train's departure until its wagons are back, empty \[h\].
+    pub turnaround: HoursDist,
+}
+
+/// Locomotives of the outgoing railway that every train leaving a side
+/// needs: a train waits on its departure track until one is free, and the
+/// locomotive is back after a turnaround counted from when it was coupled
+/// (Altynkol's 5 h 30 in 2019, say).
+#[derive(Clone, Debug)]
+pub struct LocomotivePool {
+    /// Locomotives in the pool.
+    pub locomotives: u32,
+    /// Time from coupling to a train until the locomotive is back \[h\].
+    pub turnaround: HoursDist,
+}
+
+/// Working hours: inspections start only from `from_hour` to `to_hour`
+/// (of each day, 0–24; `from_hour > to_hour` spans midnight).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkingHours {
+    /// Start of the working day \[h\].
+    pub from_hour: f64,
+    /// End of the working day \[h\].
+    pub to_hour: f64,
+}
+
+/// One direction's facility at a port: the border handover into it, its
+/// yard, inspection, transshipment and departure.
 #[derive(Clone, Debug)]
 pub struct PortSide {
     /// Transshipment (or bogie-exchange) tracks: parallel servers.
@@ -74,15 +211,143 @@ pub struct PortSide {
     pub track_release: HoursDist,
     /// Inspection and customs \[h\].
     pub inspection: HoursDist,
-    /// Handover cap \[trains/day\]; `None` for none.
+    /// Inspection teams working at once; `None` for as many as trains.
+    pub inspection_teams: Option<u32>,
+    /// When inspections start; `None` for at any hour.
+    pub inspection_hours: Option<WorkingHours>,
+    /// A share of trains selected for a longer inspection.
+    pub deep_inspection: Option<Hold>,
+    /// The interstate handover cap: trains handed over into this side per
+    /// calendar day \[trains/day\]; `None` for none.
     pub handover_cap_per_day: Option<u32>,
-    /// Waiting places before a track \[trains\].
+    /// Trains that can wait for the handover at the sending station; more
+    /// are held on the approach line \[trains\]. `None` for unlimited.
+    pub handover_siding: Option<u32>,
+    /// Trains the receiving yard holds, from the handover until a track
+    /// takes them (in inspection or queued) \[trains\].
     pub yard_capacity: u32,
-    /// Longest outgoing train \[FEU\]; longer formations are split after
-    /// the handover.
+    /// Trains that can wait to leave after their track work (re-forming, a
+    /// full line ahead); when they are full a finished train stays on its
+    /// track \[trains\]. `None` for unlimited.
+    pub departure_tracks: Option<u32>,
+    /// Longest outgoing train \[FEU or wagons\]; longer formations are
+    /// re-formed.
     pub max_containers_out: Option<u32>,
-    /// Couple trains waiting for the handover on the same remaining route.
-    pub couple_waiting_trains: bool,
+    /// Re-forming by consolidation: what a train brings is pooled with what
+    /// others bring for the same remaining route, trains of
+    /// `max_containers_out` leave when full, and what is left leaves after
+    /// at most this wait. `None`: a long formation is split into the fewest
+    /// near-equal trains at once.
+    pub consolidate_max_wait: Option<SimDuration>,
+    /// The wagons of the outgoing gauge that container trains need.
+    pub wagon_pool: Option<WagonPool>,
+    /// The locomotives every train leaving the side needs.
+    pub locomotive_pool: Option<LocomotivePool>,
+    /// How the side treats each class, by class; the container class is
+    /// always there.
+    pub classes: Vec<(ClassId, ClassAtSide)>,
+}
+
+impl PortSide {
+    /// A side with these tracks and cranes and the container class
+    /// transshipped by them; no cap, unlimited sidings and departure
+    /// tracks, no wagon pool, no holds, a yard of `yard_capacity` trains.
+    #[allow(clippy::too_many_arguments)] // the side's defining numbers, each named in the docs
+    pub fn new(
+        tracks: u32,
+        cranes: u32,
+        cranes_per_train: u32,
+        transshipment: HoursDist,
+        reference_containers: u32,
+        track_release: HoursDist,
+        inspection: HoursDist,
+        yard_capacity: u32,
+    ) -> Self {
+        PortSide {
+            tracks,
+            cranes,
+            cranes_per_train,
+            transshipment,
+            reference_containers,
+            track_release,
+            inspection,
+            inspection_teams: None,
+            inspection_hours: None,
+            deep_inspection: None,
+            handover_cap_per_day: None,
+            handover_siding: None,
+            yard_capacity,
+            departure_tracks: None,
+            max_containers_out: None,
+            consolidate_max_wait: None,
+            wagon_pool: None,
+            locomotive_pool: None,
+            classes: vec![(ClassId::CONTAINER, ClassAtSide::new(Handling::Transship))],
+        }
+    }
+
+    /// How the side treats `class`, if it handles it.
+    pub fn class(&self, class: ClassId) -> Option<&ClassAtSide> {
+        self.classes
+            .iter()
+            .find(|(c, _)| *c == class)
+            .map(|(_, h)| h)
+    }
+}
+
+/// What a capacity reduction cuts, as factors from 0 (stopped) to 1 (as
+/// usual).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cut {
+    /// Factor on the handover caps of both sides (on the paths of a
+    /// section).
+    pub capacity: f64,
+    /// Factor on the cranes and transloading tracks that start new work.
+    pub cranes: f64,
+}
+
+impl Cut {
+    /// Everything stopped.
+    pub const STOP: Cut = Cut {
+        capacity: 0.0,
+        cranes: 0.0,
+    };
+}
+
+/// What a capacity reduction acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutTarget {
+    /// A port (both sides).
+    Port(PortId),
+    /// A line section (both directions).
+    Section(SectionId),
+}
+
+/// A dated capacity reduction: from `start_day` for `days`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DatedCut {
+    /// Start, counted from the start of the run including warm-up \[days\].
+    pub start_day: f64,
+    /// Length \[days\].
+    pub days: f64,
+    /// What it cuts.
+    pub cut: Cut,
+}
+
+/// Random capacity reductions with a seasonal profile (storms in winter,
+/// say): events arrive as a Poisson process whose rate follows the
+/// months' weights.
+#[derive(Clone, Debug)]
+pub struct RandomCuts {
+    /// Events a year on average.
+    pub events_per_year: f64,
+    /// Twelve weights, January first, scaled so that they average 1 over a
+    /// 365-day year.
+    pub monthly_weights: [f64; 12],
+    /// Length of one event \[h\].
+    pub duration: HoursDist,
+    /// What an event cuts.
+    pub cut: Cut,
 }
 
 /// A border crossing: a pair of stations on either side of a border.
@@ -100,11 +365,36 @@ pub struct BorderPort {
     pub random_closures: Option<RandomClosures>,
     /// Planned closures.
     pub scheduled_closures: Vec<ClosureWindow>,
+    /// Dated reductions of capacity.
+    pub cuts: Vec<DatedCut>,
+    /// Random reductions of capacity.
+    pub random_cuts: Vec<RandomCuts>,
     /// Westbound and eastbound sides, by [`Direction::index`].
     pub sides: [PortSide; 2],
 }
 
 impl BorderPort {
+    /// A port with these sides, no closures and no reductions of capacity.
+    pub fn new(
+        name: impl Into<String>,
+        west_gauge: Gauge,
+        east_gauge: Gauge,
+        change: GaugeChange,
+        sides: [PortSide; 2],
+    ) -> Self {
+        BorderPort {
+            name: name.into(),
+            west_gauge,
+            east_gauge,
+            change,
+            random_closures: None,
+            scheduled_closures: Vec::new(),
+            cuts: Vec::new(),
+            random_cuts: Vec::new(),
+            sides,
+        }
+    }
+
     /// Gauge of trains arriving in `dir`.
     pub fn gauge_in(&self, dir: Direction) -> Gauge {
         match dir {
@@ -146,6 +436,31 @@ pub struct Section {
     pub running: HoursDist,
     /// Train paths per day in each direction; `None` for unconstrained.
     pub paths_per_day: Option<f64>,
+    /// The most trains on the section at once in each direction, running or
+    /// held at its far end (trains that cannot enter the port there wait
+    /// on the line); a train finding it full waits at the place before.
+    /// `None` for unlimited.
+    pub capacity_trains: Option<u32>,
+    /// Dated reductions of the paths (the `capacity` factor of each cut).
+    pub cuts: Vec<DatedCut>,
+    /// Random reductions of the paths.
+    pub random_cuts: Vec<RandomCuts>,
+}
+
+impl Section {
+    /// A section with unconstrained paths and capacity and no reductions.
+    pub fn new(from: PlaceId, to: PlaceId, gauge: Gauge, running: HoursDist) -> Self {
+        Section {
+            from,
+            to,
+            gauge,
+            running,
+            paths_per_day: None,
+            capacity_trains: None,
+            cuts: Vec::new(),
+            random_cuts: Vec::new(),
+        }
+    }
 }
 
 /// A path through the network.
@@ -178,7 +493,10 @@ pub struct FlowDef {
     pub direction: Direction,
     /// Mean trains per year before the demand multiplier.
     pub trains_per_year: f64,
-    /// Containers per train \[FEU\].
+    /// The traffic class.
+    pub class: ClassId,
+    /// Units per train: containers \[FEU\] for the container class, wagons
+    /// for the others.
     pub containers_per_train: u32,
     /// Destination hubs with the share of the flow's trains bound for each
     /// (shares sum to 1).
@@ -223,7 +541,9 @@ pub struct Flow {
     pub direction: Direction,
     /// Mean trains per day after the demand multiplier, before seasonality.
     pub trains_per_day: f64,
-    /// Containers per train \[FEU\].
+    /// The traffic class.
+    pub class: ClassId,
+    /// Units per train \[FEU or wagons\].
     pub containers_per_train: u32,
     /// Shares of the candidate routes (fixed-share routing).
     pub shares: Vec<f64>,
@@ -263,6 +583,7 @@ pub struct Network {
     pub(super) flows: Vec<Flow>,
     pub(super) seasonality: [f64; 12],
     pub(super) groups: Vec<(String, Vec<PortId>)>,
+    pub(super) classes: Vec<TrafficClass>,
 }
 
 impl Network {
@@ -341,6 +662,16 @@ impl Network {
     /// Named groups of ports reported together.
     pub fn groups(&self) -> &[(String, Vec<PortId>)] {
         &self.groups
+    }
+
+    /// Traffic classes; class 0 is the container class.
+    pub fn classes(&self) -> &[TrafficClass] {
+        &self.classes
+    }
+
+    /// One class.
+    pub fn class(&self, c: ClassId) -> &TrafficClass {
+        &self.classes[c.index()]
     }
 
     /// The place with id `id`.

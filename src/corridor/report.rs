@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{Direction, FlowId, PlaceId, PortId, SectionId};
-use super::network::Network;
+use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
+use super::network::{CutTarget, Handling, Network, PortSide};
 use crate::stats::{Histogram, OnlineStats, TimeWeighted};
 use crate::time::{SimDuration, SimTime};
 
@@ -15,17 +15,23 @@ use crate::time::{SimDuration, SimTime};
 pub enum TraceEvent {
     /// Released at its origin.
     Release,
-    /// Found the port's yard full and was held on the line.
+    /// Refused at its origin by a ban; it waits there.
+    Refused,
+    /// Refused at its origin by a ban, and cancelled.
+    Cancelled,
+    /// Reached a border and waits for the handover (in the siding, or on
+    /// the line when the siding is full).
     HeldUpstream,
-    /// Entered the port's yard.
-    EnterPort,
-    /// Took a transshipment track.
-    OnTrack,
-    /// Left its track, transshipped, to wait for the handover.
-    Transshipped,
-    /// Handed over to the next railway.
+    /// Handed over into the receiving port's yard.
     HandedOver,
-    /// Coupled onto another train (and so ended as a train of its own).
+    /// Took a track of its facility.
+    OnTrack,
+    /// Its track work is done (transshipped or transloaded).
+    Transshipped,
+    /// Left the port side's facility for a departure track.
+    Departed,
+    /// Pooled with other trains for re-forming (and so ended as a train
+    /// of its own).
     Coupled,
     /// Reached its destination.
     Deliver,
@@ -36,11 +42,13 @@ impl TraceEvent {
     pub fn name(self) -> &'static str {
         match self {
             TraceEvent::Release => "release",
+            TraceEvent::Refused => "refused",
+            TraceEvent::Cancelled => "cancelled",
             TraceEvent::HeldUpstream => "held_upstream",
-            TraceEvent::EnterPort => "enter_port",
+            TraceEvent::HandedOver => "handed_over",
             TraceEvent::OnTrack => "on_track",
             TraceEvent::Transshipped => "transshipped",
-            TraceEvent::HandedOver => "handed_over",
+            TraceEvent::Departed => "departed",
             TraceEvent::Coupled => "coupled",
             TraceEvent::Deliver => "deliver",
         }
@@ -60,88 +68,237 @@ pub struct TraceRecord {
     pub place: String,
 }
 
+/// What one port side handled of one class.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassFlowStats {
+    /// Whether the side handles the class.
+    pub handled: bool,
+    /// Trains of the class handed over at the border into the side.
+    pub handed_over: u64,
+    /// Trains of the class that left the side's facility.
+    pub departed: u64,
+    /// Their units \[FEU or wagons\].
+    pub units_out: u64,
+    /// Wait at the border for the handover, per train of the class handed
+    /// over \[h\].
+    pub border_wait_hours: OnlineStats,
+}
+
 /// One direction of one port.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SideStats {
-    /// Trains that reached the port (including those then held upstream).
+    /// Trains that reached the border (including those then held there).
     pub arrivals: u64,
-    /// Formations handed over to the next railway: counted at the border,
-    /// after coupling and before any split (the handover cap counts these).
+    /// Trains handed over at the border into the side (the handover cap
+    /// counts these).
     pub handed_over: u64,
-    /// Containers handed over \[FEU\].
+    /// Formations that left the side's facility for a departure track,
+    /// counted once before any re-forming: the port's throughput.
+    pub departed: u64,
+    /// Units that left \[FEU or wagons\].
     pub containers_out: u64,
-    /// Extra trains formed by splitting.
+    /// Per class, by [`ClassId`](super::ClassId) index.
+    pub classes: Vec<ClassFlowStats>,
+    /// Trains formed by re-forming beyond the formations that arrived
+    /// (splits, and trains formed from consolidation pools).
     pub split_added: u64,
-    /// Trains coupled onto others (and so no longer counted on their own).
+    /// Formations pooled for consolidation (and so no longer trains of
+    /// their own).
     pub coupled_away: u64,
     /// Wait for a track after inspection \[ms\].
     pub track_wait: Histogram,
     /// Wait for a track after inspection \[h\].
     pub track_wait_hours: OnlineStats,
-    /// Time from entering the port to the handover \[ms\] (excludes the
-    /// upstream hold).
+    /// Time from the handover into the side to the departure from its
+    /// facility \[ms\] (excludes the wait at the border).
     pub dwell: Histogram,
     /// The same dwell \[h\].
     pub dwell_hours: OnlineStats,
-    /// Wait for the handover after transshipment, per train leaving the
-    /// port (handed over or coupled) \[h\].
-    pub handover_wait_hours: OnlineStats,
-    /// All waiting at the port per train handed over: upstream hold, track
-    /// queue, cranes and handover \[ms\]. The congestion measure.
+    /// Wait for a departure track after the track work, per train leaving
+    /// \[h\].
+    pub departure_wait_hours: OnlineStats,
+    /// All waiting at the port per train leaving: at the border, for
+    /// inspection, a track, wagons, cranes and a departure track \[ms\].
+    /// The congestion measure.
     pub delay: Histogram,
     /// The same delay \[h\].
     pub delay_hours: OnlineStats,
-    /// Upstream hold of every train that entered the yard (0 if none) \[h\].
+    /// Wait at the border for the handover, of every train handed over (0
+    /// if none) \[h\].
     pub held_upstream_hours: OnlineStats,
-    /// Trains in the port: from entering the yard to the handover.
+    /// Wait for an inspection team or the working day, per inspected train
+    /// \[h\].
+    pub inspection_wait_hours: OnlineStats,
+    /// Longer holds (deep inspection, a class's checks), one entry per
+    /// held train \[h\].
+    pub hold_hours: OnlineStats,
+    /// Wait for empty wagons on a transshipment track \[h\], per train
+    /// that took wagons from the pool.
+    pub wagon_wait_hours: OnlineStats,
+    /// Trains in the side: from the handover to the departure.
     pub in_port: TimeWeighted,
     /// Sum of all dwells \[ms\], exact.
     pub dwell_ms: u128,
-    /// Trains at the port (held upstream or inside) when measurement
+    /// Sum of all waits at the border \[ms\], exact (Little's law with
+    /// `blocked`).
+    pub border_ms: u128,
+    /// Trains in the yard: from the handover until a track of their
+    /// facility takes them (at most the yard's capacity).
+    pub yard: TimeWeighted,
+    /// Sum of all yard stays \[ms\], exact (Little's law with `yard`).
+    pub yard_ms: u128,
+    /// Trains in the handover siding (at most its places).
+    pub in_siding: TimeWeighted,
+    /// Departure tracks in use (at most their number).
+    pub departing: TimeWeighted,
+    /// The longest train that left after re-forming \[FEU or wagons\].
+    pub longest_out: u32,
+    /// Trains at the port (at the border or inside) when measurement
     /// started.
     pub present_at_start: u64,
-    /// Trains at the port (held upstream or inside) at the horizon.
+    /// Trains at the port (at the border or inside) at the horizon.
     pub present_at_end: u64,
-    /// Trains queued for a track.
+    /// Trains queued for a transshipment track.
     pub queue: TimeWeighted,
-    /// Trains held upstream.
+    /// Trains waiting at the border for the handover (siding and line).
     pub blocked: TimeWeighted,
-    /// Busy tracks.
+    /// Of those, trains held on the approach line for want of a siding
+    /// place.
+    pub held_on_line: TimeWeighted,
+    /// Finished trains holding their track for want of a departure track.
+    pub blocked_tracks: TimeWeighted,
+    /// Busy transshipment tracks.
     pub tracks_busy: TimeWeighted,
     /// Busy cranes.
     pub cranes_busy: TimeWeighted,
-    /// Tracks of the side.
+    /// Busy tracks of each class's transloading facility, by class index.
+    pub transload_busy: Vec<TimeWeighted>,
+    /// Tracks of each class's transloading facility (0: not transloaded).
+    pub transload_tracks: Vec<u32>,
+    /// Wagons of the pool out (on trains or coming back empty).
+    pub wagons_out: TimeWeighted,
+    /// Wagons out when measurement started.
+    pub wagons_out_at_start: u64,
+    /// Wagons out at the horizon, from the pool's own count.
+    pub wagons_out_at_end: u64,
+    /// Wagons taken from the pool after measurement started.
+    pub wagons_taken: u64,
+    /// Wagons back in the pool after measurement started.
+    pub wagons_returned: u64,
+    /// Wagons of the pool (0: no pool).
+    pub wagon_pool: u32,
+    /// Locomotives of the pool out (0: no pool).
+    pub locomotives_out: TimeWeighted,
+    /// Locomotives out when measurement started.
+    pub locomotives_out_at_start: u64,
+    /// Locomotives out at the horizon, from the pool's own count.
+    pub locomotives_out_at_end: u64,
+    /// Locomotives coupled to trains after measurement started.
+    pub locomotives_taken: u64,
+    /// Locomotives back after measurement started.
+    pub locomotives_returned: u64,
+    /// Locomotives of the pool (0: no pool).
+    pub locomotive_pool: u32,
+    /// Wait for a locomotive on a departure track, per train leaving \[h\].
+    pub locomotive_wait_hours: OnlineStats,
+    /// Refusals at origins by this side's bans.
+    pub refused: u64,
+    /// Trains refused by this side, waiting at their origins.
+    pub refused_waiting: TimeWeighted,
+    /// Whether some class is refused (1) or not (0).
+    pub banned: TimeWeighted,
+    /// Transshipment tracks of the side.
     pub tracks: u32,
     /// Cranes of the side.
     pub cranes: u32,
+    /// Whether inspection has limited teams or working hours.
+    pub inspection_limited: bool,
+    /// Whether a share of trains has longer holds.
+    pub holds: bool,
+    /// Places in the handover siding (0: unlimited).
+    pub siding: u32,
+    /// Departure tracks (0: unlimited).
+    pub departure_tracks: u32,
+    /// Whether some class has an acceptance policy.
+    pub acceptance: bool,
+    /// Whether trains are re-formed (a longest outgoing train is set).
+    pub reforms: bool,
 }
 
 impl SideStats {
-    fn new(start: SimTime, tracks: u32, cranes: u32) -> Self {
+    fn new(start: SimTime, side: &PortSide, classes: usize) -> Self {
+        let tw = || TimeWeighted::new(start, 0);
+        let mut transload_tracks = vec![0; classes];
+        let mut holds = side.deep_inspection.is_some();
+        let mut flows = vec![ClassFlowStats::default(); classes];
+        for (c, at) in &side.classes {
+            if let Handling::Transload { tracks, .. } = at.handling {
+                transload_tracks[c.index()] = tracks;
+            }
+            holds |= at.hold.is_some();
+            flows[c.index()].handled = true;
+        }
         SideStats {
             arrivals: 0,
             handed_over: 0,
+            departed: 0,
             containers_out: 0,
+            classes: flows,
             split_added: 0,
             coupled_away: 0,
             track_wait: Histogram::new(),
             track_wait_hours: OnlineStats::new(),
             dwell: Histogram::new(),
             dwell_hours: OnlineStats::new(),
-            handover_wait_hours: OnlineStats::new(),
+            departure_wait_hours: OnlineStats::new(),
             delay: Histogram::new(),
             delay_hours: OnlineStats::new(),
             held_upstream_hours: OnlineStats::new(),
-            in_port: TimeWeighted::new(start, 0),
+            inspection_wait_hours: OnlineStats::new(),
+            hold_hours: OnlineStats::new(),
+            wagon_wait_hours: OnlineStats::new(),
+            in_port: tw(),
             dwell_ms: 0,
+            border_ms: 0,
+            yard: tw(),
+            yard_ms: 0,
+            in_siding: tw(),
+            departing: tw(),
+            longest_out: 0,
             present_at_start: 0,
             present_at_end: 0,
-            queue: TimeWeighted::new(start, 0),
-            blocked: TimeWeighted::new(start, 0),
-            tracks_busy: TimeWeighted::new(start, 0),
-            cranes_busy: TimeWeighted::new(start, 0),
-            tracks,
-            cranes,
+            queue: tw(),
+            blocked: tw(),
+            held_on_line: tw(),
+            blocked_tracks: tw(),
+            tracks_busy: tw(),
+            cranes_busy: tw(),
+            transload_busy: (0..classes).map(|_| tw()).collect(),
+            transload_tracks,
+            wagons_out: tw(),
+            wagons_out_at_start: 0,
+            wagons_out_at_end: 0,
+            wagons_taken: 0,
+            wagons_returned: 0,
+            wagon_pool: side.wagon_pool.as_ref().map_or(0, |p| p.wagons),
+            locomotives_out: tw(),
+            locomotives_out_at_start: 0,
+            locomotives_out_at_end: 0,
+            locomotives_taken: 0,
+            locomotives_returned: 0,
+            locomotive_pool: side.locomotive_pool.as_ref().map_or(0, |p| p.locomotives),
+            locomotive_wait_hours: OnlineStats::new(),
+            refused: 0,
+            refused_waiting: tw(),
+            banned: tw(),
+            tracks: side.tracks,
+            cranes: side.cranes,
+            inspection_limited: side.inspection_teams.is_some() || side.inspection_hours.is_some(),
+            holds,
+            siding: side.handover_siding.unwrap_or(0),
+            departure_tracks: side.departure_tracks.unwrap_or(0),
+            acceptance: side.classes.iter().any(|(_, c)| c.acceptance.is_some()),
+            reforms: side.max_containers_out.is_some(),
         }
     }
 }
@@ -157,6 +314,19 @@ pub struct PortStats {
     pub sides: [SideStats; 2],
     /// Whether the port is closed (1) or open (0), time-weighted.
     pub closed: TimeWeighted,
+    /// Whether some reduction of capacity is in force (1) or not (0).
+    pub reduced: TimeWeighted,
+    /// Whether the port has reductions of capacity, dated or random.
+    pub has_cuts: bool,
+}
+
+/// A traffic class, for reporting freight in tonnes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClassInfo {
+    /// Scenario id.
+    pub id: String,
+    /// Tonnes a unit carries \[t\].
+    pub tonnes_per_unit: f64,
 }
 
 /// One flow.
@@ -188,6 +358,21 @@ pub struct OdStats {
     pub transit_hours: OnlineStats,
 }
 
+/// One direction of a line section (`from` → `to` first, then back).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineStats {
+    /// Trains that entered.
+    pub entered: u64,
+    /// Trains on the line (running, or held at its far end): at most its
+    /// capacity.
+    pub on: TimeWeighted,
+    /// Sum of the times trains spent on it, from entry until they left
+    /// at the far end \[ms\], exact (Little's law with `on`).
+    pub on_ms: u128,
+    /// Trains waiting at the near end for a place on it.
+    pub waiting: TimeWeighted,
+}
+
 /// One line section.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionStats {
@@ -195,6 +380,21 @@ pub struct SectionStats {
     pub id: String,
     /// Holds for a free path, one entry per held train \[h\].
     pub path_hold_hours: OnlineStats,
+    /// Waits for a place on a full line, one entry per train that waited
+    /// \[h\].
+    pub line_wait_hours: OnlineStats,
+    /// Both directions: `from` → `to`, then `to` → `from`.
+    pub lines: [LineStats; 2],
+    /// The most trains on the line at once per direction (0: no limit).
+    pub capacity_trains: u32,
+    /// Whether some reduction of its paths is in force (1) or not (0).
+    pub reduced: TimeWeighted,
+    /// Whether its paths a day are limited.
+    pub paths_limited: bool,
+    /// Whether it has reductions of its paths, dated or random.
+    pub has_cuts: bool,
+    /// The place at each end: `from`, then `to` (scenario ids).
+    pub ends: [String; 2],
 }
 
 /// Network-wide counts, for conservation checks and the backlog.
@@ -216,6 +416,15 @@ pub struct NetworkStats {
     pub split_added: u64,
     /// Trains removed by couplings.
     pub coupled_away: u64,
+    /// Refusals at origins by bans.
+    #[serde(default)]
+    pub refused_trains: u64,
+    /// Trains cancelled at their origins by bans.
+    #[serde(default)]
+    pub cancelled_trains: u64,
+    /// Units cancelled \[FEU or wagons\].
+    #[serde(default)]
+    pub cancelled_containers: u64,
     /// Trains still in the system at the horizon.
     pub backlog_trains: u64,
     /// Containers still in the system at the horizon \[FEU\].
@@ -251,6 +460,8 @@ pub struct ReplicationReport {
     pub groups: Vec<(String, Vec<usize>)>,
     /// Per section.
     pub sections: Vec<SectionStats>,
+    /// Traffic classes, by [`ClassId`](super::ClassId) index.
+    pub classes: Vec<ClassInfo>,
     /// Network counts.
     pub network: NetworkStats,
     /// The train trace, if asked for.
@@ -300,8 +511,10 @@ impl Tally {
                         id: net.port_id(PortId(i as u32)).to_string(),
                         name: p.name.clone(),
                         sides: [0, 1]
-                            .map(|d| SideStats::new(start, p.sides[d].tracks, p.sides[d].cranes)),
+                            .map(|d| SideStats::new(start, &p.sides[d], net.classes().len())),
                         closed: TimeWeighted::new(start, 0),
+                        reduced: TimeWeighted::new(start, 0),
+                        has_cuts: !p.cuts.is_empty() || !p.random_cuts.is_empty(),
                     })
                     .collect(),
                 flows: net
@@ -329,10 +542,33 @@ impl Tally {
                     .iter()
                     .map(|(n, ports)| (n.clone(), ports.iter().map(|p| p.index()).collect()))
                     .collect(),
-                sections: (0..net.sections().len())
-                    .map(|s| SectionStats {
-                        id: net.section_id(SectionId(s as u32)).to_string(),
+                sections: net
+                    .sections()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, sec)| SectionStats {
+                        id: net.section_id(SectionId(i as u32)).to_string(),
                         path_hold_hours: OnlineStats::new(),
+                        line_wait_hours: OnlineStats::new(),
+                        lines: [0, 1].map(|_| LineStats {
+                            entered: 0,
+                            on: TimeWeighted::new(start, 0),
+                            on_ms: 0,
+                            waiting: TimeWeighted::new(start, 0),
+                        }),
+                        capacity_trains: sec.capacity_trains.unwrap_or(0),
+                        reduced: TimeWeighted::new(start, 0),
+                        paths_limited: sec.paths_per_day.is_some(),
+                        has_cuts: !sec.cuts.is_empty() || !sec.random_cuts.is_empty(),
+                        ends: [id(sec.from), id(sec.to)],
+                    })
+                    .collect(),
+                classes: net
+                    .classes()
+                    .iter()
+                    .map(|c| ClassInfo {
+                        id: c.id.clone(),
+                        tonnes_per_unit: c.tonnes_per_unit,
                     })
                     .collect(),
                 network: NetworkStats::default(),
@@ -401,14 +637,193 @@ impl Tally {
         self.side(p, d).arrivals += 1;
     }
 
-    pub(crate) fn blocked_len(&mut self, p: PortId, d: Direction, now: SimTime, len: usize) {
-        self.side(p, d).blocked.set(now, len as u64);
+    /// Trains at the border of side `(p, d)`: in the siding, and held on
+    /// the line behind it.
+    pub(crate) fn border(
+        &mut self,
+        p: PortId,
+        d: Direction,
+        now: SimTime,
+        siding: usize,
+        held: usize,
+    ) {
+        let side = self.side(p, d);
+        side.blocked.set(now, (siding + held) as u64);
+        side.held_on_line.set(now, held as u64);
+        side.in_siding.set(now, siding as u64);
     }
 
-    pub(crate) fn yard_entry(&mut self, p: PortId, d: Direction, held: SimDuration) {
+    /// A train of `class` is handed over at the border into side `(p, d)`
+    /// after waiting `waited` there.
+    pub(crate) fn handed_over(
+        &mut self,
+        p: PortId,
+        d: Direction,
+        class: ClassId,
+        waited: SimDuration,
+    ) {
+        let side = self.side(p, d);
+        side.handed_over += 1;
+        side.border_ms += u128::from(waited.as_millis());
+        side.held_upstream_hours.push(waited.as_hours_f64());
+        let c = &mut side.classes[class.index()];
+        c.handed_over += 1;
+        c.border_wait_hours.push(waited.as_hours_f64());
+    }
+
+    /// Trains in side `(p, d)`'s yard changed to `n`; `stayed` is the stay
+    /// of a train that just left it.
+    pub(crate) fn yard(
+        &mut self,
+        p: PortId,
+        d: Direction,
+        now: SimTime,
+        n: u32,
+        stayed: Option<SimDuration>,
+    ) {
+        let side = self.side(p, d);
+        side.yard.set(now, u64::from(n));
+        if let Some(t) = stayed {
+            side.yard_ms += u128::from(t.as_millis());
+        }
+    }
+
+    pub(crate) fn departing(&mut self, p: PortId, d: Direction, now: SimTime, n: u32) {
+        self.side(p, d).departing.set(now, u64::from(n));
+    }
+
+    /// A train of `units` formed by re-forming leaves side `(p, d)`.
+    pub(crate) fn formed(&mut self, p: PortId, d: Direction, units: u32) {
+        let side = self.side(p, d);
+        side.longest_out = side.longest_out.max(units);
+    }
+
+    /// A train left direction `o` of `sec` after `stayed` on it.
+    pub(crate) fn left_line(&mut self, sec: SectionId, o: usize, stayed: SimDuration) {
+        self.report.sections[sec.index()].lines[o].on_ms += u128::from(stayed.as_millis());
+    }
+
+    pub(crate) fn inspection_wait(&mut self, p: PortId, d: Direction, waited: SimDuration) {
         self.side(p, d)
-            .held_upstream_hours
-            .push(held.as_hours_f64());
+            .inspection_wait_hours
+            .push(waited.as_hours_f64());
+    }
+
+    pub(crate) fn hold(&mut self, p: PortId, d: Direction, hold: SimDuration) {
+        self.side(p, d).hold_hours.push(hold.as_hours_f64());
+    }
+
+    pub(crate) fn wagon_wait(&mut self, p: PortId, d: Direction, waited: SimDuration) {
+        self.side(p, d).wagon_wait_hours.push(waited.as_hours_f64());
+    }
+
+    /// Wagons out of side `(p, d)`'s pool when measurement starts.
+    pub(crate) fn wagons_at_start(&mut self, p: PortId, d: Direction, now: SimTime, out: u32) {
+        let side = self.side(p, d);
+        side.wagons_out_at_start = u64::from(out);
+        side.wagons_out.set(now, u64::from(out));
+    }
+
+    pub(crate) fn wagons_taken(&mut self, p: PortId, d: Direction, now: SimTime, n: u32) {
+        let side = self.side(p, d);
+        side.wagons_taken += u64::from(n);
+        let out = side.wagons_out.value() + u64::from(n);
+        side.wagons_out.set(now, out);
+    }
+
+    pub(crate) fn wagons_returned(&mut self, p: PortId, d: Direction, now: SimTime, n: u32) {
+        let side = self.side(p, d);
+        side.wagons_returned += u64::from(n);
+        let out = side.wagons_out.value().saturating_sub(u64::from(n));
+        side.wagons_out.set(now, out);
+    }
+
+    /// Locomotives out of side `(p, d)`'s pool when measurement starts.
+    pub(crate) fn locomotives_at_start(&mut self, p: PortId, d: Direction, now: SimTime, out: u32) {
+        let side = self.side(p, d);
+        side.locomotives_out_at_start = u64::from(out);
+        side.locomotives_out.set(now, u64::from(out));
+    }
+
+    /// A locomotive is coupled to a train (`taken`) or back.
+    pub(crate) fn locomotives(&mut self, p: PortId, d: Direction, now: SimTime, taken: bool) {
+        let side = self.side(p, d);
+        let out = side.locomotives_out.value();
+        if taken {
+            side.locomotives_taken += 1;
+            side.locomotives_out.set(now, out + 1);
+        } else {
+            side.locomotives_returned += 1;
+            side.locomotives_out.set(now, out.saturating_sub(1));
+        }
+    }
+
+    pub(crate) fn locomotive_wait(&mut self, p: PortId, d: Direction, waited: SimDuration) {
+        self.side(p, d)
+            .locomotive_wait_hours
+            .push(waited.as_hours_f64());
+    }
+
+    pub(crate) fn transload_busy(
+        &mut self,
+        p: PortId,
+        d: Direction,
+        class: ClassId,
+        now: SimTime,
+        busy: u32,
+    ) {
+        self.side(p, d).transload_busy[class.index()].set(now, u64::from(busy));
+    }
+
+    pub(crate) fn blocked_tracks(&mut self, p: PortId, d: Direction, now: SimTime, n: usize) {
+        self.side(p, d).blocked_tracks.set(now, n as u64);
+    }
+
+    /// A train is refused at its origin by side `(p, d)`'s ban.
+    pub(crate) fn refused(&mut self, p: PortId, d: Direction) {
+        self.side(p, d).refused += 1;
+        self.report.network.refused_trains += 1;
+    }
+
+    pub(crate) fn refused_waiting(&mut self, p: PortId, d: Direction, now: SimTime, n: usize) {
+        self.side(p, d).refused_waiting.set(now, n as u64);
+    }
+
+    pub(crate) fn banned(&mut self, p: PortId, d: Direction, now: SimTime, any: bool) {
+        self.side(p, d).banned.set(now, u64::from(any));
+    }
+
+    /// A refused train is cancelled with its `units`.
+    pub(crate) fn cancelled(&mut self, units: u32) {
+        let n = &mut self.report.network;
+        n.cancelled_trains += 1;
+        n.cancelled_containers += u64::from(units);
+    }
+
+    /// Trains on direction `o` of section `sec`, and waiting to enter it.
+    pub(crate) fn line(&mut self, sec: SectionId, o: usize, now: SimTime, on: u32, waiting: usize) {
+        let line = &mut self.report.sections[sec.index()].lines[o];
+        line.on.set(now, u64::from(on));
+        line.waiting.set(now, waiting as u64);
+    }
+
+    pub(crate) fn section_entry(&mut self, sec: SectionId, o: usize) {
+        self.report.sections[sec.index()].lines[o].entered += 1;
+    }
+
+    pub(crate) fn line_wait(&mut self, sec: SectionId, waited: SimDuration) {
+        self.report.sections[sec.index()]
+            .line_wait_hours
+            .push(waited.as_hours_f64());
+    }
+
+    /// Whether some reduction of `target`'s capacity is in force.
+    pub(crate) fn reduced(&mut self, target: CutTarget, now: SimTime, on: bool) {
+        let tw = match target {
+            CutTarget::Port(p) => &mut self.report.ports[p.index()].reduced,
+            CutTarget::Section(x) => &mut self.report.sections[x.index()].reduced,
+        };
+        tw.set(now, u64::from(on));
     }
 
     pub(crate) fn track_wait(&mut self, p: PortId, d: Direction, waited: SimDuration) {
@@ -439,29 +854,32 @@ impl Tally {
         self.report.network.coupled_away += n;
     }
 
-    /// A train leaves the port: handed over, or coupled onto another.
+    /// A formation of `class` with `units` leaves side `(p, d)`'s
+    /// facility for a departure track, after waiting `waited` for one; its
+    /// dwell in the side and all its waiting at the port (`delay`).
+    #[allow(clippy::too_many_arguments)] // one departure's figures, each booked
     pub(crate) fn left_port(
         &mut self,
         p: PortId,
         d: Direction,
+        class: ClassId,
+        units: u32,
         waited: SimDuration,
         dwell: SimDuration,
         delay: SimDuration,
     ) {
         let side = self.side(p, d);
+        side.departed += 1;
+        side.containers_out += u64::from(units);
+        let c = &mut side.classes[class.index()];
+        c.departed += 1;
+        c.units_out += u64::from(units);
         side.delay.record(delay.as_millis());
         side.delay_hours.push(delay.as_hours_f64());
-        side.handover_wait_hours.push(waited.as_hours_f64());
+        side.departure_wait_hours.push(waited.as_hours_f64());
         side.dwell.record(dwell.as_millis());
         side.dwell_hours.push(dwell.as_hours_f64());
         side.dwell_ms += u128::from(dwell.as_millis());
-    }
-
-    /// A formation is handed over (counted once, before any split).
-    pub(crate) fn handed_over(&mut self, p: PortId, d: Direction, containers: u32) {
-        let side = self.side(p, d);
-        side.handed_over += 1;
-        side.containers_out += u64::from(containers);
     }
 
     pub(crate) fn in_port(&mut self, p: PortId, d: Direction, now: SimTime, n: u64) {
@@ -488,14 +906,23 @@ impl Tally {
         self.report
     }
 
+    /// Closes the books; `pools_out` gives each port side's wagons and
+    /// locomotives out of its pools at the end, by the pools' own counts.
     pub(crate) fn finish(
         mut self,
         end: SimTime,
         events: u64,
         backlog_trains: u64,
         backlog_containers: u64,
+        pools_out: &[[(u32, u32); 2]],
         trace: Option<Vec<TraceRecord>>,
     ) -> ReplicationReport {
+        for (p, out) in self.report.ports.iter_mut().zip(pools_out) {
+            for (side, &(wagons, locomotives)) in p.sides.iter_mut().zip(out) {
+                side.wagons_out_at_end = u64::from(wagons);
+                side.locomotives_out_at_end = u64::from(locomotives);
+            }
+        }
         self.report.end = end;
         self.report.events = events;
         self.report.network.backlog_trains = backlog_trains;
@@ -520,24 +947,33 @@ impl ReplicationReport {
     }
 
     /// Trains conserved at every port side: present at the start plus
-    /// arrivals equal handed over plus coupled away plus present at the end.
+    /// arrivals equal departures plus present at the end; and wagons and
+    /// locomotives conserved in every pool: out at the start plus taken,
+    /// less returned, equal out at the end by the pool's own count, never
+    /// more than the pool.
     pub fn ports_conserve_trains(&self) -> bool {
         self.ports.iter().all(|p| {
             p.sides.iter().all(|s| {
-                s.present_at_start + s.arrivals == s.handed_over + s.coupled_away + s.present_at_end
+                s.present_at_start + s.arrivals == s.departed + s.present_at_end
+                    && s.wagons_out_at_start + s.wagons_taken
+                        == s.wagons_returned + s.wagons_out_at_end
+                    && s.wagons_out_at_end <= u64::from(s.wagon_pool)
+                    && s.locomotives_out_at_start + s.locomotives_taken
+                        == s.locomotives_returned + s.locomotives_out_at_end
+                    && s.locomotives_out_at_end <= u64::from(s.locomotive_pool)
             })
         })
     }
 
     /// Trains conserved: trains in the system at the start, plus released
-    /// and split-off trains, equal delivered plus coupled-away trains plus
-    /// the backlog; and the same for containers.
+    /// and re-formed trains, equal delivered, coupled-away and cancelled
+    /// trains plus the backlog; and the same for containers.
     pub fn is_conserved(&self) -> bool {
         let n = &self.network;
         n.initial_trains + n.released_trains + n.split_added
-            == n.delivered_trains + n.coupled_away + n.backlog_trains
+            == n.delivered_trains + n.coupled_away + n.cancelled_trains + n.backlog_trains
             && n.initial_containers + n.released_containers
-                == n.delivered_containers + n.backlog_containers
+                == n.delivered_containers + n.cancelled_containers + n.backlog_containers
     }
 }
 

@@ -99,7 +99,7 @@ pub fn port_table(r: &ReplicationReport) -> String {
             t.row([
                 p.name.clone(),
                 dir.name()[..4].to_string(),
-                f1((days > 0.0).then(|| (s.handed_over + s.coupled_away) as f64 / days)),
+                f1((days > 0.0).then(|| s.departed as f64 / days)),
                 f2(s.track_wait_hours.mean()),
                 f2(q(0.5)),
                 f2(q(0.9)),

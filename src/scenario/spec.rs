@@ -34,6 +34,10 @@ pub struct ScenarioSpec {
     pub sections: BTreeMap<String, SectionSpec>,
     /// Origin–destination train flows, by id.
     pub flows: BTreeMap<String, FlowSpec>,
+    /// Traffic classes besides containers (and the container class's own
+    /// name and tonnes), by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, ClassSpec>,
     /// Named groups of ports reported together (e.g. all China–Kazakhstan
     /// crossings), by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -202,6 +206,12 @@ pub struct PortSpec {
     /// Planned closures (maintenance, holidays).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scheduled_closures: Vec<WindowSpec>,
+    /// Dated reductions of capacity (a 13-day border closure, say).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<CutSpec>,
+    /// Random reductions of capacity with a seasonal profile (storms).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub random_cuts: Vec<RandomCutSpec>,
     /// Trains travelling towards Europe, served on the western side.
     pub westbound: PortSideSpec,
     /// Trains travelling towards China, served on the eastern side.
@@ -256,15 +266,208 @@ pub struct PortSideSpec {
     /// Waiting places for trains in inspection or queued for a track; a
     /// train that finds them full is held upstream \[trains\].
     pub yard_capacity_trains: u32,
-    /// Largest train leaving on this side \[FEU\]: longer formations are
-    /// split after the handover.
+    /// Largest train leaving on this side \[FEU or wagons\]: longer
+    /// formations are re-formed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_containers_out: Option<u32>,
-    /// Couple trains that wait together for the handover and go the same
-    /// way from here (the rest of their routes match), up to
-    /// `max_containers_out`; the cap then counts the coupled formation once.
+    /// Re-form by consolidation: what trains bring for the same remaining
+    /// route is pooled into trains of `max_containers_out`, and what is
+    /// left leaves after at most this wait \[h\]. Absent: a long formation
+    /// is split into the fewest near-equal trains at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consolidate_max_wait_hours: Option<f64>,
+    /// Inspection teams working at once; absent for as many as there are
+    /// trains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection_teams: Option<u32>,
+    /// When inspections start, e.g. `{ from_hour = 8, to_hour = 20 }`;
+    /// absent for at any hour.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspection_hours: Option<HoursSpec>,
+    /// A share of trains selected for a longer inspection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deep_inspection: Option<HoldSpec>,
+    /// Trains that can wait for the handover at the sending station; more
+    /// are held on the approach line \[trains\]. Absent for unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover_siding_trains: Option<u32>,
+    /// Trains that can wait to leave after their track work; when full, a
+    /// finished train stays on its track \[trains\]. Absent for unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure_tracks: Option<u32>,
+    /// The wagons of the outgoing gauge that container trains need.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wagon_pool: Option<WagonPoolSpec>,
+    /// The locomotives every train leaving the side needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locomotive_pool: Option<LocomotivePoolSpec>,
+    /// How this side treats each traffic class other than containers (and,
+    /// under `container`, the container class's priority, reservation,
+    /// holds and acceptance), by class id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, ClassAtSideSpec>,
+}
+
+/// Working hours of a day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoursSpec {
+    /// Start \[h, 0–24\].
+    pub from_hour: f64,
+    /// End \[h, 0–24\]; before `from_hour` to span midnight.
+    pub to_hour: f64,
+}
+
+/// A share of trains held longer, and for how long.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldSpec {
+    /// Share of trains selected, from 0 to 1.
+    pub share: f64,
+    /// Length of the stop.
+    pub duration: DistSpec,
+}
+
+/// A pool of wagons.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WagonPoolSpec {
+    /// Wagons in the pool.
+    pub wagons: u32,
+    /// Time from a train's departure until its wagons are back, empty.
+    pub turnaround: DistSpec,
+}
+
+/// A pool of locomotives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocomotivePoolSpec {
+    /// Locomotives in the pool.
+    pub locomotives: u32,
+    /// Time from coupling to a train until the locomotive is back.
+    pub turnaround: DistSpec,
+}
+
+/// How a port side handles a traffic class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlingSpec {
+    /// Transloaded at the class's own facility (`tracks`, `service`,
+    /// `reference_wagons`).
+    Transload,
+    /// Lifted by the side's cranes, like containers.
+    Transship,
+    /// Nothing to change: inspected and on its way (empties).
+    Pass,
+}
+
+/// What a refused train does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusedSpec {
+    /// Waits at its origin until the ban is lifted.
+    #[default]
+    Wait,
+    /// Is cancelled.
+    Cancel,
+}
+
+/// An acceptance policy.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceSpec {
+    /// Stop accepting when this many trains of the class wait at the
+    /// border for the handover.
+    pub stop_above_trains: u32,
+    /// Accept again when no more than this many wait.
+    pub resume_below_trains: u32,
+    /// What a refused train does: `wait` at its origin or be `cancel`led.
     #[serde(default)]
-    pub couple_waiting_trains: bool,
+    pub refused: RefusedSpec,
+}
+
+/// One class at one port side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassAtSideSpec {
+    /// `transload` (own facility), `transship` (the cranes) or `pass`;
+    /// absent: `transship` for containers, `transload` for other classes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handling: Option<HandlingSpec>,
+    /// Tracks of the class's own facility (transload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracks: Option<u32>,
+    /// Time a reference train takes at the facility (transload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<DistSpec>,
+    /// Wagons of the reference train (transload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_wagons: Option<u32>,
+    /// A share held for a longer inspection (phytosanitary checks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<HoldSpec>,
+    /// Handed over before classes of a lower priority.
+    #[serde(default)]
+    pub priority: u32,
+    /// Handover slots a day kept for this class \[trains/day\].
+    #[serde(default)]
+    pub reserved_slots_per_day: u32,
+    /// When the side stops accepting trains of this class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<AcceptanceSpec>,
+}
+
+/// A dated reduction of capacity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CutSpec {
+    /// Start, counted from the start of the run including warm-up \[days\].
+    pub start_day: f64,
+    /// Length \[days\].
+    pub days: f64,
+    /// Factor on the handover caps (a section: on its paths), 0 to 1.
+    #[serde(default = "unit")]
+    pub capacity_factor: f64,
+    /// Factor on the cranes and transloading tracks, 0 to 1 (ports only).
+    #[serde(default = "unit")]
+    pub cranes_factor: f64,
+}
+
+/// Random reductions of capacity with a seasonal profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomCutSpec {
+    /// Events a year on average.
+    pub events_per_year: f64,
+    /// Twelve weights, January first (default: the same every month).
+    #[serde(default = "flat_months")]
+    pub monthly_weights: Vec<f64>,
+    /// Length of one event.
+    pub duration: DistSpec,
+    /// Factor on the handover caps (a section: on its paths), 0 to 1.
+    #[serde(default = "unit")]
+    pub capacity_factor: f64,
+    /// Factor on the cranes and transloading tracks, 0 to 1 (ports only).
+    #[serde(default = "unit")]
+    pub cranes_factor: f64,
+}
+
+fn unit() -> f64 {
+    1.0
+}
+
+fn flat_months() -> Vec<f64> {
+    vec![1.0; 12]
+}
+
+/// A traffic class.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassSpec {
+    /// Display name.
+    pub name: String,
+    /// Tonnes a container or wagon carries \[t\].
+    pub tonnes_per_unit: f64,
 }
 
 fn one() -> u32 {
@@ -286,6 +489,24 @@ pub struct SectionSpec {
     /// Train paths per day in each direction; absent for unconstrained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths_per_day: Option<f64>,
+    /// The most trains on the section at once in each direction, running or
+    /// held at its far end; absent for unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_trains: Option<u32>,
+    /// Dated reductions of the paths.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<CutSpec>,
+    /// Random reductions of the paths.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub random_cuts: Vec<RandomCutSpec>,
+}
+
+fn container() -> String {
+    "container".to_string()
+}
+
+fn is_container(c: &str) -> bool {
+    c == "container"
 }
 
 /// Direction of travel.
@@ -337,8 +558,15 @@ pub struct FlowSpec {
     pub direction: DirectionSpec,
     /// Mean trains per year before the demand multiplier.
     pub trains_per_year: f64,
-    /// Containers per train \[FEU\].
-    pub containers_per_train: u32,
+    /// The traffic class (default `container`).
+    #[serde(default = "container", skip_serializing_if = "is_container")]
+    pub class: String,
+    /// Containers per train \[FEU\] (container trains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub containers_per_train: Option<u32>,
+    /// Wagons per train (trains of other classes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wagons_per_train: Option<u32>,
     /// Candidate routes, the same for every destination: each is the
     /// quickest gauge-consistent path through the listed node or port ids
     /// in order. Empty: the quickest path.

@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use super::experiment::{Experiment, MAX_TRAINS_PER_REPLICATION, SweepSettings};
 use super::spec::{
-    ArrivalSpec, DirectionSpec, DistSpec, ExperimentSpec, GaugeChangeSpec, NodeKindSpec,
-    PortSideSpec, RoutingSpec, ScenarioSpec,
+    AcceptanceSpec, ArrivalSpec, ClassAtSideSpec, CutSpec, DirectionSpec, DistSpec, ExperimentSpec,
+    GaugeChangeSpec, HandlingSpec, HoldSpec, NodeKindSpec, PortSideSpec, RandomCutSpec,
+    RefusedSpec, RoutingSpec, ScenarioSpec,
 };
 use crate::corridor::{
-    ArrivalProcess, BorderPort, ClosureWindow, Direction, FixedShares, FlowDef, Gauge, GaugeChange,
-    HoursDist, Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RoutingPolicy, Section,
-    ShortestExpectedDelay, metric_keys,
+    Acceptance, ArrivalProcess, BorderPort, ClassAtSide, ClassId, ClosureWindow, Cut, DatedCut,
+    Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist, LocomotivePool,
+    Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RandomCuts, Refused, RoutingPolicy,
+    Section, ShortestExpectedDelay, TrafficClass, WagonPool, WorkingHours, metric_keys,
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::MetricKey;
@@ -34,19 +36,186 @@ fn gauge(path: FieldPath, mm: u32) -> Result<Gauge, InvalidField> {
     Gauge::from_mm(mm).ok_or_else(|| InvalidField::new(path, mm, "1435 or 1520"))
 }
 
-fn side(path: FieldPath, s: &PortSideSpec) -> Result<PortSide, InvalidField> {
-    Ok(PortSide {
-        tracks: s.tracks,
-        cranes: s.cranes,
-        cranes_per_train: s.cranes_per_train,
-        transshipment: dist(path.clone().key("transshipment"), &s.transshipment)?,
-        reference_containers: s.reference_containers,
-        track_release: dist(path.clone().key("track_release"), &s.track_release)?,
-        inspection: dist(path.key("inspection"), &s.inspection)?,
-        handover_cap_per_day: s.handover_cap_trains_per_day,
-        yard_capacity: s.yard_capacity_trains,
-        max_containers_out: s.max_containers_out,
-        couple_waiting_trains: s.couple_waiting_trains,
+fn hold(path: FieldPath, h: &HoldSpec) -> Result<Hold, InvalidField> {
+    Ok(Hold {
+        share: h.share,
+        duration: dist(path.key("duration"), &h.duration)?,
+    })
+}
+
+fn class_at_side(
+    path: FieldPath,
+    c: &ClassAtSideSpec,
+    container: bool,
+) -> Result<ClassAtSide, InvalidField> {
+    let spec = c.handling.unwrap_or(if container {
+        HandlingSpec::Transship
+    } else {
+        HandlingSpec::Transload
+    });
+    let needs = |key: &str| {
+        InvalidField::new(
+            path.clone().key(key),
+            "nothing",
+            format!("`{key}` for a class that is transloaded"),
+        )
+    };
+    let handling = match spec {
+        HandlingSpec::Transship => Handling::Transship,
+        HandlingSpec::Pass => Handling::Pass,
+        HandlingSpec::Transload => Handling::Transload {
+            tracks: c.tracks.ok_or_else(|| needs("tracks"))?,
+            service: dist(
+                path.clone().key("service"),
+                c.service.as_ref().ok_or_else(|| needs("service"))?,
+            )?,
+            reference_units: c
+                .reference_wagons
+                .ok_or_else(|| needs("reference_wagons"))?,
+        },
+    };
+    if !matches!(spec, HandlingSpec::Transload)
+        && (c.tracks.is_some() || c.service.is_some() || c.reference_wagons.is_some())
+    {
+        return Err(InvalidField::new(
+            path.key("handling"),
+            format!("{spec:?} with tracks, service or reference_wagons"),
+            "`transload` for a class with a facility of its own",
+        ));
+    }
+    Ok(ClassAtSide {
+        handling,
+        hold: c
+            .hold
+            .as_ref()
+            .map(|h| hold(path.clone().key("hold"), h))
+            .transpose()?,
+        priority: c.priority,
+        reserved_slots_per_day: c.reserved_slots_per_day,
+        acceptance: c.acceptance.map(|a: AcceptanceSpec| Acceptance {
+            stop_above: a.stop_above_trains,
+            resume_below: a.resume_below_trains,
+            refused: match a.refused {
+                RefusedSpec::Wait => Refused::Wait,
+                RefusedSpec::Cancel => Refused::Cancel,
+            },
+        }),
+    })
+}
+
+fn side(b: &NetworkBuilder, path: FieldPath, s: &PortSideSpec) -> Result<PortSide, InvalidField> {
+    let mut side = PortSide::new(
+        s.tracks,
+        s.cranes,
+        s.cranes_per_train,
+        dist(path.clone().key("transshipment"), &s.transshipment)?,
+        s.reference_containers,
+        dist(path.clone().key("track_release"), &s.track_release)?,
+        dist(path.clone().key("inspection"), &s.inspection)?,
+        s.yard_capacity_trains,
+    );
+    side.handover_cap_per_day = s.handover_cap_trains_per_day;
+    side.max_containers_out = s.max_containers_out;
+    side.consolidate_max_wait = s
+        .consolidate_max_wait_hours
+        .map(|h| hours(path.clone().key("consolidate_max_wait_hours"), h))
+        .transpose()?;
+    side.inspection_teams = s.inspection_teams;
+    side.inspection_hours = s.inspection_hours.map(|h| WorkingHours {
+        from_hour: h.from_hour,
+        to_hour: h.to_hour,
+    });
+    side.deep_inspection = s
+        .deep_inspection
+        .as_ref()
+        .map(|h| hold(path.clone().key("deep_inspection"), h))
+        .transpose()?;
+    side.handover_siding = s.handover_siding_trains;
+    side.departure_tracks = s.departure_tracks;
+    side.wagon_pool = s
+        .wagon_pool
+        .as_ref()
+        .map(|w| {
+            Ok::<_, InvalidField>(WagonPool {
+                wagons: w.wagons,
+                turnaround: dist(
+                    path.clone().key("wagon_pool").key("turnaround"),
+                    &w.turnaround,
+                )?,
+            })
+        })
+        .transpose()?;
+    side.locomotive_pool = s
+        .locomotive_pool
+        .as_ref()
+        .map(|l| {
+            Ok::<_, InvalidField>(LocomotivePool {
+                locomotives: l.locomotives,
+                turnaround: dist(
+                    path.clone().key("locomotive_pool").key("turnaround"),
+                    &l.turnaround,
+                )?,
+            })
+        })
+        .transpose()?;
+    for (id, c) in &s.classes {
+        let cp = path.clone().key("classes").key(id.clone());
+        let class = b.class_id(id).ok_or_else(|| {
+            InvalidField::new(
+                cp.clone(),
+                format!("'{id}'"),
+                "the id of a class (under [classes])",
+            )
+        })?;
+        let at_side = class_at_side(cp, c, class == ClassId::CONTAINER)?;
+        match side.classes.iter_mut().find(|(k, _)| *k == class) {
+            Some((_, slot)) => *slot = at_side,
+            None => side.classes.push((class, at_side)),
+        }
+    }
+    Ok(side)
+}
+
+fn hours(path: FieldPath, h: f64) -> Result<SimDuration, InvalidField> {
+    if !(0.0..=87_660.0).contains(&h) {
+        return Err(InvalidField::new(
+            path,
+            h,
+            "a number of hours from 0 to 87660",
+        ));
+    }
+    Ok(SimDuration::try_from_hours_f64(h).expect("bounded above"))
+}
+
+fn cut(c: &CutSpec) -> DatedCut {
+    DatedCut {
+        start_day: c.start_day,
+        days: c.days,
+        cut: Cut {
+            capacity: c.capacity_factor,
+            cranes: c.cranes_factor,
+        },
+    }
+}
+
+fn random_cut(path: FieldPath, c: &RandomCutSpec) -> Result<RandomCuts, InvalidField> {
+    let mut weights = [0.0; 12];
+    if c.monthly_weights.len() != 12 {
+        return Err(InvalidField::new(
+            path.key("monthly_weights"),
+            format!("{} values", c.monthly_weights.len()),
+            "12 monthly weights, January first",
+        ));
+    }
+    weights.copy_from_slice(&c.monthly_weights);
+    Ok(RandomCuts {
+        events_per_year: c.events_per_year,
+        monthly_weights: weights,
+        duration: dist(path.key("duration"), &c.duration)?,
+        cut: Cut {
+            capacity: c.capacity_factor,
+            cranes: c.cranes_factor,
+        },
     })
 }
 
@@ -126,6 +295,16 @@ pub(super) fn size(
 /// The first [`InvalidField`] found, naming the field's path.
 pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
     let mut b = NetworkBuilder::new();
+    for (id, c) in &spec.classes {
+        b.class(
+            id,
+            TrafficClass {
+                id: id.clone(),
+                name: c.name.clone(),
+                tonnes_per_unit: c.tonnes_per_unit,
+            },
+        )?;
+    }
     for (id, n) in &spec.nodes {
         let g = gauge(at("nodes", id).key("gauge_mm"), n.gauge_mm)?;
         match n.kind {
@@ -167,9 +346,16 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                         hours: w.hours,
                     })
                     .collect(),
+                cuts: p.cuts.iter().map(cut).collect(),
+                random_cuts: p
+                    .random_cuts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| random_cut(path.clone().key("random_cuts").index(i), c))
+                    .collect::<Result<_, _>>()?,
                 sides: [
-                    side(path.clone().key("westbound"), &p.westbound)?,
-                    side(path.key("eastbound"), &p.eastbound)?,
+                    side(&b, path.clone().key("westbound"), &p.westbound)?,
+                    side(&b, path.key("eastbound"), &p.eastbound)?,
                 ],
             },
         )?;
@@ -186,8 +372,16 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             from,
             to,
             gauge: gauge(path.clone().key("gauge_mm"), s.gauge_mm)?,
-            running: dist(path.key("running"), &s.running)?,
+            running: dist(path.clone().key("running"), &s.running)?,
             paths_per_day: s.paths_per_day,
+            capacity_trains: s.capacity_trains,
+            cuts: s.cuts.iter().map(cut).collect(),
+            random_cuts: s
+                .random_cuts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| random_cut(path.clone().key("random_cuts").index(i), c))
+                .collect::<Result<_, _>>()?,
         };
         b.section(id, section)?;
     }
@@ -208,6 +402,34 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             }
             via.push(route);
         }
+        let class = b.class_id(&f.class).ok_or_else(|| {
+            InvalidField::new(
+                path.clone().key("class"),
+                format!("'{}'", f.class),
+                "`container` or the id of a class under [classes]",
+            )
+        })?;
+        let units = match (
+            class == ClassId::CONTAINER,
+            f.containers_per_train,
+            f.wagons_per_train,
+        ) {
+            (true, Some(n), None) | (false, None, Some(n)) => n,
+            (true, _, _) => {
+                return Err(InvalidField::new(
+                    path.clone().key("containers_per_train"),
+                    "no containers_per_train (or wagons_per_train as well)",
+                    "containers_per_train, and only it, for container trains",
+                ));
+            }
+            (false, _, _) => {
+                return Err(InvalidField::new(
+                    path.clone().key("wagons_per_train"),
+                    "no wagons_per_train (or containers_per_train as well)",
+                    "wagons_per_train, and only it, for trains of a class other than containers",
+                ));
+            }
+        };
         let routing: Arc<dyn RoutingPolicy> = match f.routing {
             RoutingSpec::FixedShares => Arc::new(FixedShares),
             RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
@@ -228,7 +450,8 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                     DirectionSpec::Eastbound => Direction::Eastbound,
                 },
                 trains_per_year: f.trains_per_year,
-                containers_per_train: f.containers_per_train,
+                class,
+                containers_per_train: units,
                 destinations,
                 via,
                 shares: f.shares.clone(),

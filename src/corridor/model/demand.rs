@@ -1,12 +1,15 @@
 //! Demand: flows release trains at their origins, Poisson at a monthly
-//! seasonal rate or on a timetable with random lateness.
+//! seasonal rate or on a timetable with random lateness; a train whose
+//! every candidate route passes a port side that refuses its class waits
+//! at its origin, or is cancelled, as the side's acceptance policy says.
 
 use rand::RngExt;
 use rand_distr::Exp1;
 
 use super::{Consignment, CorridorEvent, CorridorModel, Train, to_duration};
-use crate::corridor::ids::FlowId;
-use crate::corridor::network::{ArrivalProcess, MONTH_DAYS};
+use super::{NO_TRACK, TrainId};
+use crate::corridor::ids::{ClassId, Direction, FlowId, PortId, RouteId};
+use crate::corridor::network::{ArrivalProcess, MONTH_DAYS, PlaceKind, Refused};
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::pick_by_share;
 use crate::engine::Scheduler;
@@ -31,7 +34,12 @@ impl CorridorModel<'_> {
             ArrivalProcess::Poisson => {
                 let e: f64 = self.demand_rng[f.index()].sample(Exp1);
                 (
-                    self.invert_intensity(now, e / flow.trains_per_day),
+                    invert_intensity(
+                        self.net.seasonality(),
+                        now,
+                        e / flow.trains_per_day,
+                        self.end,
+                    ),
                     CorridorEvent::Release(f),
                 )
             }
@@ -40,7 +48,12 @@ impl CorridorModel<'_> {
                 let k = self.timetable_next[f.index()];
                 self.timetable_next[f.index()] = k + 1.0;
                 (
-                    self.invert_intensity(SimTime::ZERO, (k + 0.5) / flow.trains_per_day),
+                    invert_intensity(
+                        self.net.seasonality(),
+                        SimTime::ZERO,
+                        (k + 0.5) / flow.trains_per_day,
+                        self.end,
+                    ),
                     CorridorEvent::Nominal(f),
                 )
             }
@@ -63,36 +76,6 @@ impl CorridorModel<'_> {
             s.schedule_in(late, CorridorEvent::Release(f));
         }
         self.schedule_release(f, s);
-    }
-
-    /// The time after `from` at which `days` of base-rate intensity have
-    /// accumulated under the seasonal multipliers, or `None` past the end.
-    fn invert_intensity(&self, from: SimTime, mut days: f64) -> Option<SimTime> {
-        let mut t = from.as_millis() as f64 / TICKS_PER_DAY as f64;
-        let end = self.end.as_days_f64();
-        while t <= end {
-            let day_of_year = t.rem_euclid(365.0);
-            let year_start = t - day_of_year;
-            let (mut month, mut month_end) = (0, 0.0);
-            for (m, &len) in MONTH_DAYS.iter().enumerate() {
-                month_end += len as f64;
-                if day_of_year < month_end {
-                    month = m;
-                    break;
-                }
-            }
-            let m = self.net.seasonality()[month];
-            let span = year_start + month_end - t;
-            if m > 0.0 && days <= span * m {
-                t += days / m;
-                return SimDuration::try_from_hours_f64(t * 24.0)
-                    .ok()
-                    .map(|d| SimTime::ZERO + d);
-            }
-            days -= span * m;
-            t = year_start + month_end;
-        }
-        None
     }
 
     pub(super) fn release(&mut self, f: FlowId, s: &mut Scheduler<CorridorEvent>) {
@@ -120,6 +103,7 @@ impl CorridorModel<'_> {
         let destination = &flow.destinations[dest];
         let train = Train {
             flow: f,
+            class: flow.class,
             dest,
             route: destination.routes[0],
             decided: destination.routes.len() == 1,
@@ -132,9 +116,14 @@ impl CorridorModel<'_> {
                 waited: SimDuration::ZERO,
             }],
             rng,
+            key: self.train_key[f.index()] ^ seq.rotate_left(32),
             port_arrival: now,
             wait_start: now,
             port_wait: SimDuration::ZERO,
+            on_section: None,
+            work_done: now,
+            pending: SimDuration::ZERO,
+            track: NO_TRACK,
         };
         let id = self.insert(train);
         self.tally.released(f, containers);
@@ -142,6 +131,147 @@ impl CorridorModel<'_> {
         if matches!(flow.arrival, ArrivalProcess::Poisson) {
             self.schedule_release(f, s);
         }
-        self.depart(id, s);
+        self.leave_origin(id, s);
+    }
+
+    /// The first port side on `route` from place `pos` on that refuses
+    /// `class` now.
+    pub(super) fn route_refused(
+        &self,
+        route: RouteId,
+        pos: usize,
+        class: ClassId,
+        dir: Direction,
+    ) -> Option<PortId> {
+        self.net.route(route).places[pos..]
+            .iter()
+            .find_map(|&place| match self.net.place(place).kind {
+                PlaceKind::Port(pid)
+                    if self.ports[pid.index()].sides[dir.index()].banned[class.index()] =>
+                {
+                    Some(pid)
+                }
+                _ => None,
+            })
+    }
+
+    /// A train leaves its origin, unless every route it may take passes a
+    /// port side that refuses its class: then it waits at its origin until
+    /// that side accepts again, or is cancelled, as the side's policy says.
+    pub(super) fn leave_origin(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) {
+        let now = s.now();
+        let net = self.net;
+        let t = self.train_ref(id);
+        let flow = net.flow(t.flow);
+        let (class, dir) = (t.class, flow.direction);
+        let single = t.decided.then_some(t.route);
+        let routes: &[RouteId] = match &single {
+            Some(r) => std::slice::from_ref(r),
+            None => &flow.destinations[t.dest].routes,
+        };
+        let mut refused_by = None;
+        for &r in routes {
+            match self.route_refused(r, 0, class, dir) {
+                Some(pid) => refused_by = refused_by.or(Some(pid)),
+                None => {
+                    refused_by = None;
+                    break;
+                }
+            }
+        }
+        let Some(pid) = refused_by else {
+            // Any wait at the origin is the consignments' own.
+            self.train(id).end_wait(now);
+            self.train(id).port_wait = SimDuration::ZERO;
+            self.depart(id, s);
+            return;
+        };
+        let policy = net.port(pid).sides[dir.index()]
+            .class(class)
+            .and_then(|c| c.acceptance)
+            .expect("only a side with an acceptance policy refuses");
+        self.tally.refused(pid, dir);
+        match policy.refused {
+            Refused::Wait => {
+                self.train(id).wait_start = now;
+                let side = &mut self.ports[pid.index()].sides[dir.index()];
+                side.refused_waiting.push_back(id);
+                let n = side.refused_waiting.len();
+                self.tally.refused_waiting(pid, dir, now, n);
+                self.record(now, id, TraceEvent::Refused, flow.origin);
+            }
+            Refused::Cancel => {
+                self.record(now, id, TraceEvent::Cancelled, flow.origin);
+                let train = self.remove(id);
+                self.tally.cancelled(train.containers());
+            }
+        }
+    }
+}
+
+/// The time after `from` at which `days` of base-rate intensity have
+/// accumulated under the monthly `weights`, or `None` past `end`.
+pub(super) fn invert_intensity(
+    weights: &[f64; 12],
+    from: SimTime,
+    mut days: f64,
+    end: SimTime,
+) -> Option<SimTime> {
+    let mut t = from.as_millis() as f64 / TICKS_PER_DAY as f64;
+    let end = end.as_days_f64();
+    while t <= end {
+        let day_of_year = t.rem_euclid(365.0);
+        let year_start = t - day_of_year;
+        let (mut month, mut month_end) = (0, 0.0);
+        for (m, &len) in MONTH_DAYS.iter().enumerate() {
+            month_end += len as f64;
+            if day_of_year < month_end {
+                month = m;
+                break;
+            }
+        }
+        let m = weights[month];
+        let span = year_start + month_end - t;
+        if m > 0.0 && days <= span * m {
+            t += days / m;
+            return SimDuration::try_from_hours_f64(t * 24.0)
+                .ok()
+                .map(|d| SimTime::ZERO + d);
+        }
+        days -= span * m;
+        t = year_start + month_end;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(t: SimTime) -> f64 {
+        t.as_days_f64()
+    }
+
+    #[test]
+    fn intensity_inverts_exactly_over_monthly_weights() {
+        let end = SimTime::from_days(3650);
+        let flat = [1.0; 12];
+        // One day of intensity at rate 1 is one day.
+        let t = invert_intensity(&flat, SimTime::ZERO, 1.0, end).unwrap();
+        assert!((day(t) - 1.0).abs() < 1e-6);
+        // Only December has intensity: anything starts in December.
+        let mut december = [0.0; 12];
+        december[11] = 12.0;
+        let t = invert_intensity(&december, SimTime::from_days(10), 0.5, end).unwrap();
+        assert!((day(t) - (334.0 + 0.5 / 12.0)).abs() < 1e-6, "{}", day(t));
+        // Across a year boundary: the December of the next year.
+        let t = invert_intensity(&december, SimTime::from_days(364), 12.5, end).unwrap();
+        assert!(
+            (day(t) - (365.0 + 334.0 + 0.5 / 12.0)).abs() < 1e-6,
+            "{}",
+            day(t)
+        );
+        // Past the end: none.
+        assert!(invert_intensity(&december, SimTime::ZERO, 1e6, end).is_none());
     }
 }

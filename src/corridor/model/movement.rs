@@ -3,16 +3,18 @@
 //! decision point, and are delivered at their destination.
 
 use super::{CorridorEvent, CorridorModel, TrainId, to_duration};
-use crate::corridor::ids::{Direction, GaugeChange, RouteId};
+use crate::corridor::ids::{Direction, GaugeChange, RouteId, SectionId};
 use crate::corridor::network::PlaceKind;
 use crate::corridor::report::TraceEvent;
-use crate::corridor::routing::RoutingContext;
+use crate::corridor::routing::{RoutingContext, pick_by_share};
 use crate::engine::Scheduler;
 use crate::time::SimDuration;
 
 impl CorridorModel<'_> {
-    /// The train leaves its current place along the next leg of its route.
-    pub(super) fn depart(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) {
+    /// The train sets off along the next leg of its route, or, if the
+    /// section ahead is full (or stopped by a cut), waits where it is for a
+    /// place on it. Returns whether it set off now.
+    pub(super) fn depart(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) -> bool {
         let now = s.now();
         let net = self.net;
         let (flow, dest, pos, decided) = {
@@ -22,13 +24,52 @@ impl CorridorModel<'_> {
         if !decided && pos >= net.flow(flow).destinations[dest].decision_index {
             self.choose_route(id, pos);
         }
+        let (sec, reversed) = net.route(self.train_ref(id).route).legs[pos];
+        let o = usize::from(reversed);
+        let cap = net.sections()[sec.index()].capacity_trains;
+        let state = &mut self.sections[sec.index()];
+        let line = &mut state.lines[o];
+        if state.factor <= 0.0 || cap.is_some_and(|c| line.on >= c) || !line.waiting.is_empty() {
+            line.waiting.push_back(id);
+            let (on, waiting) = (line.on, line.waiting.len());
+            self.tally.line(sec, o, now, on, waiting);
+            self.train(id).wait_start = now;
+            return false;
+        }
+        self.enter(id, sec, reversed, s);
+        true
+    }
+
+    /// The train enters section `sec` (it has a place on it).
+    fn enter(
+        &mut self,
+        id: TrainId,
+        sec: SectionId,
+        reversed: bool,
+        s: &mut Scheduler<CorridorEvent>,
+    ) {
+        let now = s.now();
+        let net = self.net;
+        let o = usize::from(reversed);
+        let state = &mut self.sections[sec.index()];
+        state.lines[o].on += 1;
+        let factor = state.factor;
+        let (on, waiting) = (state.lines[o].on, state.lines[o].waiting.len());
+        self.tally.line(sec, o, now, on, waiting);
+        self.tally.section_entry(sec, o);
         let t = self.train(id);
-        let (sec, reversed) = net.route(t.route).legs[pos];
+        t.on_section = Some((sec, reversed, now));
         let section = &net.sections()[sec.index()];
         let running = to_duration(section.running.sample(&mut t.rng));
         let mut entry = now;
         if let Some(headway) = net.headway(sec) {
-            let slot = &mut self.next_path[sec.index()][usize::from(reversed)];
+            // A cut to a share of the paths spaces trains further apart.
+            let headway = if factor >= 1.0 {
+                headway
+            } else {
+                to_duration(headway.as_hours_f64() / factor)
+            };
+            let slot = &mut self.sections[sec.index()].next_path[o];
             entry = entry.max(*slot);
             *slot = entry + headway;
             if let Some(held) = entry.since(now).filter(|d| *d > SimDuration::ZERO) {
@@ -38,6 +79,58 @@ impl CorridorModel<'_> {
         }
         s.schedule_at(entry + running, CorridorEvent::Arrive(id))
             .expect("entry is not before now");
+    }
+
+    /// The train leaves the section it is on (if any): a place frees there
+    /// for the first train waiting to enter it.
+    pub(super) fn leave_section(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) {
+        let Some((sec, reversed, entered)) = self.train(id).on_section.take() else {
+            return;
+        };
+        let o = usize::from(reversed);
+        self.tally
+            .left_line(sec, o, s.now().since(entered).unwrap_or(SimDuration::ZERO));
+        let line = &mut self.sections[sec.index()].lines[o];
+        line.on -= 1;
+        let (on, waiting) = (line.on, line.waiting.len());
+        self.tally.line(sec, o, s.now(), on, waiting);
+        self.admit(sec, reversed, s);
+    }
+
+    /// Lets trains waiting for section `sec` in one orientation onto it
+    /// while it has room.
+    pub(super) fn admit(
+        &mut self,
+        sec: SectionId,
+        reversed: bool,
+        s: &mut Scheduler<CorridorEvent>,
+    ) {
+        let now = s.now();
+        let o = usize::from(reversed);
+        let cap = self.net.sections()[sec.index()].capacity_trains;
+        loop {
+            let state = &mut self.sections[sec.index()];
+            let line = &mut state.lines[o];
+            if state.factor <= 0.0 || cap.is_some_and(|c| line.on >= c) {
+                return;
+            }
+            let Some(id) = line.waiting.pop_front() else {
+                return;
+            };
+            let waited = self.train(id).end_wait(now);
+            self.tally.line_wait(sec, waited);
+            // Where it waited: a port's departure track frees.
+            let here = {
+                let t = self.train_ref(id);
+                self.net.route(t.route).places[t.pos]
+            };
+            self.enter(id, sec, reversed, s);
+            if let PlaceKind::Port(pid) = self.net.place(here).kind {
+                let dir = self.dir_of(id);
+                let g = std::mem::replace(&mut self.train(id).track, super::NO_TRACK);
+                self.release_track(pid, dir, g, s);
+            }
+        }
     }
 
     fn choose_route(&mut self, id: TrainId, pos: usize) {
@@ -55,7 +148,28 @@ impl CorridorModel<'_> {
             uniform,
             expected_hours: &expected,
         };
-        let k = flow.policy.choose(&ctx).min(routes.len() - 1);
+        let mut k = flow.policy.choose(&ctx).min(routes.len() - 1);
+        // A candidate through a side that refuses the class now is not
+        // taken while another is open: the choice falls among the open
+        // ones, in proportion to their shares (equal without shares).
+        let class = self.train_ref(id).class;
+        let refused = |j: usize| {
+            self.route_refused(routes[j], pos, class, flow.direction)
+                .is_some()
+        };
+        if routes.len() > 1 && refused(k) {
+            let open: Vec<usize> = (0..routes.len()).filter(|&j| !refused(j)).collect();
+            if !open.is_empty() {
+                let weight = |j: usize| flow.shares.get(j).copied().unwrap_or(1.0);
+                let total: f64 = open.iter().map(|&j| weight(j)).sum();
+                let pick = if total > 0.0 {
+                    pick_by_share(open.iter().map(|&j| weight(j) / total), uniform)
+                } else {
+                    pick_by_share(open.iter().map(|_| 1.0 / open.len() as f64), uniform)
+                };
+                k = open[pick];
+            }
+        }
         let t = self.train(id);
         t.route = routes[k];
         t.decided = true;
@@ -76,16 +190,16 @@ impl CorridorModel<'_> {
                 let port = net.port(pid);
                 let cfg = &port.sides[dir.index()];
                 let side = &self.ports[pid.index()].sides[dir.index()];
+                let border = (side.siding.len() + side.held.len()) as f64;
                 hours += port.mean_processing_hours(dir);
                 if port.change != GaugeChange::None {
-                    let ahead = f64::from(side.in_yard + side.blocked.len() as u32);
+                    let ahead = f64::from(side.in_yard) + border;
                     let track_hours =
                         cfg.transshipment.mean_hours() + cfg.track_release.mean_hours();
                     hours += ahead * track_hours / f64::from(cfg.tracks);
                 }
                 if let Some(cap) = cfg.handover_cap_per_day {
-                    let backlog = side.handover.len() as f64;
-                    hours += 24.0 * backlog / f64::from(cap);
+                    hours += 24.0 * border / f64::from(cap);
                 }
             }
         }
@@ -102,6 +216,7 @@ impl CorridorModel<'_> {
         let last = t.pos + 1 == route.places.len();
         if last {
             self.record(now, id, TraceEvent::Deliver, place);
+            self.leave_section(id, s);
             let train = self.remove(id);
             for c in &train.consignments {
                 let transit = now.since(c.created).unwrap_or(SimDuration::ZERO);
@@ -113,7 +228,10 @@ impl CorridorModel<'_> {
         }
         match net.place(place).kind {
             PlaceKind::Port(pid) => self.port_arrive(id, pid, s),
-            _ => self.depart(id, s),
+            _ => {
+                self.leave_section(id, s);
+                self.depart(id, s);
+            }
         }
     }
 }
