@@ -136,6 +136,7 @@ to = "border"
 gauge_mm = 1435
 running = { deterministic_hours = 1.5 }
 capacity_trains = 3
+acceptance = { stop_above_trains = 6, resume_below_trains = 2 }
 
 [sections.border_west]
 from = "border"
@@ -225,7 +226,7 @@ fn assert_bounded(r: &ReplicationReport, s: &Scenario) {
 #[test]
 fn everything_is_conserved_and_bounded_when_everything_binds() {
     let s = stress();
-    let mut seen = [false; 7];
+    let mut seen = [false; 8];
     for rep in 0..4 {
         let r = CorridorModel::run(&s.network, settings(rep, 20, 150));
         assert!(r.is_conserved(), "rep {rep}: {:?}", r.network);
@@ -243,6 +244,10 @@ fn everything_is_conserved_and_bounded_when_everything_binds() {
             .sections
             .iter()
             .any(|x| x.lines.iter().any(|l| l.waiting.peak() > 0));
+        seen[7] |= r
+            .sections
+            .iter()
+            .any(|x| x.lines.iter().any(|l| l.refused > 0));
     }
     let names = [
         "spill-back onto the line",
@@ -252,6 +257,7 @@ fn everything_is_conserved_and_bounded_when_everything_binds() {
         "locomotive shortage",
         "consolidation",
         "trains waiting for a full line",
+        "a railway's ban on a line",
     ];
     for (hit, name) in seen.iter().zip(names) {
         assert!(hit, "{name} never happened: the test would not test it");

@@ -6,8 +6,8 @@ use super::ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
 use super::network::{
-    BorderPort, ClassAtSide, Cut, DatedCut, Destination, Flow, FlowDef, Handling, Hold, MONTH_DAYS,
-    Network, Place, PlaceKind, PortSide, RandomCuts, Route, Section, TrafficClass,
+    Acceptance, BorderPort, ClassAtSide, Cut, DatedCut, Destination, Flow, FlowDef, Handling, Hold,
+    MONTH_DAYS, Network, Place, PlaceKind, PortSide, RandomCuts, Route, Section, TrafficClass,
 };
 use super::routes::{Graph, decision_index};
 use crate::error::{FieldPath, InvalidField};
@@ -409,6 +409,9 @@ impl NetworkBuilder {
                 ));
             }
         }
+        if let Some(a) = &section.acceptance {
+            check_acceptance(at.clone().key("acceptance"), a)?;
+        }
         if section.capacity_trains == Some(0) {
             return Err(InvalidField::new(
                 at.clone().key("capacity_trains"),
@@ -793,6 +796,20 @@ impl NetworkBuilder {
     }
 }
 
+fn check_acceptance(at: FieldPath, a: &Acceptance) -> Result<(), InvalidField> {
+    if !(a.resume_below <= a.stop_above && a.stop_above > 0) {
+        return Err(InvalidField::new(
+            at,
+            format!(
+                "stop above {} and resume below {}",
+                a.stop_above, a.resume_below
+            ),
+            "resume_below_trains ≤ stop_above_trains, stop_above_trains ≥ 1",
+        ));
+    }
+    Ok(())
+}
+
 fn check_hold(at: FieldPath, h: &Hold) -> Result<(), InvalidField> {
     if !(0.0..=1.0).contains(&h.share) {
         return Err(InvalidField::new(
@@ -1024,17 +1041,8 @@ fn check_side(
         if let Some(h) = &class.hold {
             check_hold(cp.clone().key("hold"), h)?;
         }
-        if let Some(a) = &class.acceptance
-            && !(a.resume_below <= a.stop_above && a.stop_above > 0)
-        {
-            return Err(InvalidField::new(
-                cp.key("acceptance"),
-                format!(
-                    "stop above {} and resume below {}",
-                    a.stop_above, a.resume_below
-                ),
-                "resume_below_trains ≤ stop_above_trains, stop_above_trains ≥ 1",
-            ));
+        if let Some(a) = &class.acceptance {
+            check_acceptance(cp.clone().key("acceptance"), a)?;
         }
         reserved += u64::from(class.reserved_slots_per_day);
         if class.reserved_slots_per_day > 0 && s.handover_cap_per_day.is_none() {

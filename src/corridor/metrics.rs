@@ -4,12 +4,13 @@
 //! | scope | labels | measures |
 //! |---|---|---|
 //! | `port` | port, direction | `throughput` (formations leaving the facility), `handed_over` (at the border) \[trains/day\], `freight` \[wagons/day\] and \[Mt/yr\] (several classes), `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean` (wait at the border), `departure_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `held_upstream_peak`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\]; where the side has them: `held_on_line_mean`, `tracks_blocked_mean` \[trains\], `inspection_wait_mean`, `hold_mean`, `wagon_wait_mean`, `locomotive_wait_mean` \[h\], `wagon_utilisation`, `locomotive_utilisation`, `banned`, `trains_out_per_train_in` \[ratio\], `refused` \[trains/day\] |
-//! | `port` | port, direction, class | `throughput` \[trains/day\], `freight` \[Mt/yr\], `held_upstream_mean` \[h\] (several classes); `transload_utilisation` \[ratio\] (transloaded classes) |
+//! | `port` | port, direction, class | `throughput` \[trains/day\], `freight` \[Mt/yr\], `held_upstream_mean`, `dwell_mean` \[h\] (several classes); `transload_utilisation` \[ratio\] (transloaded classes) |
 //! | `port` | port | `closed`, `reduced` (with reductions) \[h\] |
 //! | `group` | group | `delay_mean`, `delay_p95` \[h\] |
 //! | `group` | group, direction | `throughput` \[trains/day\], `delay_mean`, `delay_p95` \[h\] |
 //! | `section` | section | `load` (both directions) \[trains/day\]; `path_hold_mean`, `line_wait_mean` (where limited) \[h\] |
-//! | `section` | section, towards | `load` \[trains/day\]; `waiting_mean`, `waiting_peak` (with a line capacity) \[trains\] |
+//! | `section` | section, towards | `load` \[trains/day\]; `waiting_mean`, `waiting_peak` (where limited) \[trains\]; `banned` \[ratio\], `refused` \[trains/day\] (with a ban) |
+//! | `flow` | flow | `released` \[trains/day\] |
 //! | `od` | origin, destination | `transit_mean`, `transit_p95` \[days\] |
 //! | `network` | — | `transit_mean` \[days\], `delayed` \[ratio\], `backlog` \[trains\], `delivered` \[trains/day\]; with bans: `refused`, `cancelled` \[trains/day\] |
 //!
@@ -103,10 +104,13 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                         kc("held_upstream_mean", Unit::Hours),
                         flow.border_wait_hours.mean(),
                     );
-                    put(
-                        kc("freight", Unit::MegatonnesPerYear),
-                        per_year_mt(flow.units_out as f64 * class.tonnes_per_unit),
-                    );
+                    put(kc("dwell_mean", Unit::Hours), flow.dwell_hours.mean());
+                    if class.tonnes_per_unit > 0.0 {
+                        put(
+                            kc("freight", Unit::MegatonnesPerYear),
+                            per_year_mt(flow.units_out as f64 * class.tonnes_per_unit),
+                        );
+                    }
                 }
             }
             for (c, &tracks) in s.transload_tracks.iter().enumerate() {
@@ -190,14 +194,24 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
             // Direction 0 runs from `from` towards `to`.
             let kt = |m: &str, u: Unit| k(m, u).with("towards", &sec.ends[1 - o]);
             put(kt("load", Unit::TrainsPerDay), per_day(line.entered));
-            if sec.capacity_trains > 0 || sec.has_cuts {
+            if sec.capacity_trains > 0 || sec.has_cuts || sec.acceptance {
                 put(kt("waiting_mean", Unit::Trains), line.waiting.mean(end));
                 put(
                     kt("waiting_peak", Unit::Trains),
                     Some(line.waiting.peak() as f64),
                 );
             }
+            if sec.acceptance {
+                put(kt("banned", Unit::Ratio), line.banned.mean(end));
+                put(kt("refused", Unit::TrainsPerDay), per_day(line.refused));
+            }
         }
+    }
+    for f in &r.flows {
+        put(
+            MetricKey::new("flow", "released", Unit::TrainsPerDay).with("flow", &f.id),
+            per_day(f.released),
+        );
     }
     for od in &r.ods {
         let k = |m: &str| {
@@ -231,7 +245,9 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
         net("delivered", Unit::TrainsPerDay),
         per_day(n.delivered_trains),
     );
-    if r.ports.iter().any(|p| p.sides.iter().any(|s| s.acceptance)) {
+    if r.ports.iter().any(|p| p.sides.iter().any(|s| s.acceptance))
+        || r.sections.iter().any(|s| s.acceptance)
+    {
         put(
             net("refused", Unit::TrainsPerDay),
             per_day(n.refused_trains),

@@ -98,8 +98,8 @@ pub use model::{CorridorEvent, CorridorModel, MAX_TRAINS_IN_SYSTEM, RunSettings}
 pub use network::{
     Acceptance, ArrivalProcess, BorderPort, ClassAtSide, ClosureWindow, Cut, CutTarget, DatedCut,
     Destination, Flow, FlowDef, Handling, Hold, LocomotivePool, Network, Place, PlaceKind,
-    PortSide, RandomClosures, RandomCuts, Refused, Route, Section, TrafficClass, WagonPool,
-    WorkingHours,
+    PortSide, RandomClosures, RandomCuts, Refused, Refuser, Route, Section, TrafficClass,
+    WagonPool, WorkingHours,
 };
 pub use report::{
     ClassFlowStats, ClassInfo, FlowStats, LineStats, NetworkStats, OdStats, PortStats,

@@ -102,13 +102,14 @@ pub enum Handling {
     Pass,
 }
 
-/// What a port side does when its backlog of a class grows too long: it
-/// stops accepting new trains of the class (the bans of 2020–24) until the
-/// backlog falls again.
+/// What a port side does when its backlog of a class grows too long (or a
+/// railway, when the queue for a line grows too long): it stops accepting
+/// new trains (the bans of 2020–24) until the backlog falls again.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Acceptance {
     /// Stop accepting when this many trains of the class wait at the
-    /// border for this side's handover \[trains\].
+    /// border for this side's handover (for a section: this many trains of
+    /// any class wait to enter it) \[trains\].
     pub stop_above: u32,
     /// Accept again when no more than this many wait \[trains\].
     pub resume_below: u32,
@@ -234,7 +235,7 @@ pub struct PortSide {
     /// re-formed.
     pub max_containers_out: Option<u32>,
     /// Re-forming by consolidation: what a train brings is pooled with what
-    /// others bring for the same remaining route, trains of
+    /// others of its class bring for the same remaining route, trains of
     /// `max_containers_out` leave when full, and what is left leaves after
     /// at most this wait. `None`: a long formation is split into the fewest
     /// near-equal trains at once.
@@ -321,6 +322,16 @@ pub enum CutTarget {
     Port(PortId),
     /// A line section (both directions).
     Section(SectionId),
+}
+
+/// What refuses a train at its origin: a port side's ban on its class, or
+/// a railway's ban on a line in one direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refuser {
+    /// A port side.
+    Side(PortId, Direction),
+    /// A section, in one orientation.
+    Line(SectionId, usize),
 }
 
 /// A dated capacity reduction: from `start_day` for `days`.
@@ -445,6 +456,10 @@ pub struct Section {
     pub cuts: Vec<DatedCut>,
     /// Random reductions of the paths.
     pub random_cuts: Vec<RandomCuts>,
+    /// When the railway stops accepting trains for the section, in each
+    /// direction: the backlog is the trains waiting to enter it (every
+    /// class counts).
+    pub acceptance: Option<Acceptance>,
 }
 
 impl Section {
@@ -459,6 +474,7 @@ impl Section {
             capacity_trains: None,
             cuts: Vec::new(),
             random_cuts: Vec::new(),
+            acceptance: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
-use super::network::{CutTarget, Handling, Network, PortSide};
+use super::network::{CutTarget, Handling, Network, PortSide, Refuser};
 use crate::stats::{Histogram, OnlineStats, TimeWeighted};
 use crate::time::{SimDuration, SimTime};
 
@@ -82,6 +82,9 @@ pub struct ClassFlowStats {
     /// Wait at the border for the handover, per train of the class handed
     /// over \[h\].
     pub border_wait_hours: OnlineStats,
+    /// Dwell from the handover to the departure, per train of the class
+    /// leaving \[h\].
+    pub dwell_hours: OnlineStats,
 }
 
 /// One direction of one port.
@@ -371,6 +374,12 @@ pub struct LineStats {
     pub on_ms: u128,
     /// Trains waiting at the near end for a place on it.
     pub waiting: TimeWeighted,
+    /// Refusals at origins by the railway's ban on this direction.
+    pub refused: u64,
+    /// Trains the ban holds at their origins.
+    pub refused_waiting: TimeWeighted,
+    /// Whether the ban is in force (1) or not (0).
+    pub banned: TimeWeighted,
 }
 
 /// One line section.
@@ -393,6 +402,8 @@ pub struct SectionStats {
     pub paths_limited: bool,
     /// Whether it has reductions of its paths, dated or random.
     pub has_cuts: bool,
+    /// Whether the railway may refuse trains for it.
+    pub acceptance: bool,
     /// The place at each end: `from`, then `to` (scenario ids).
     pub ends: [String; 2],
 }
@@ -555,11 +566,15 @@ impl Tally {
                             on: TimeWeighted::new(start, 0),
                             on_ms: 0,
                             waiting: TimeWeighted::new(start, 0),
+                            refused: 0,
+                            refused_waiting: TimeWeighted::new(start, 0),
+                            banned: TimeWeighted::new(start, 0),
                         }),
                         capacity_trains: sec.capacity_trains.unwrap_or(0),
                         reduced: TimeWeighted::new(start, 0),
                         paths_limited: sec.paths_per_day.is_some(),
                         has_cuts: !sec.cuts.is_empty() || !sec.random_cuts.is_empty(),
+                        acceptance: sec.acceptance.is_some(),
                         ends: [id(sec.from), id(sec.to)],
                     })
                     .collect(),
@@ -779,18 +794,36 @@ impl Tally {
         self.side(p, d).blocked_tracks.set(now, n as u64);
     }
 
-    /// A train is refused at its origin by side `(p, d)`'s ban.
-    pub(crate) fn refused(&mut self, p: PortId, d: Direction) {
-        self.side(p, d).refused += 1;
+    /// A train is refused at its origin by `by`'s ban.
+    pub(crate) fn refused(&mut self, by: Refuser) {
+        match by {
+            Refuser::Side(p, d) => self.side(p, d).refused += 1,
+            Refuser::Line(sec, o) => self.report.sections[sec.index()].lines[o].refused += 1,
+        }
         self.report.network.refused_trains += 1;
     }
 
-    pub(crate) fn refused_waiting(&mut self, p: PortId, d: Direction, now: SimTime, n: usize) {
-        self.side(p, d).refused_waiting.set(now, n as u64);
+    /// Trains `by`'s ban holds at their origins.
+    pub(crate) fn refused_waiting(&mut self, by: Refuser, now: SimTime, n: usize) {
+        self.refused_tw(by).0.set(now, n as u64);
     }
 
-    pub(crate) fn banned(&mut self, p: PortId, d: Direction, now: SimTime, any: bool) {
-        self.side(p, d).banned.set(now, u64::from(any));
+    /// Whether `by` refuses some trains now.
+    pub(crate) fn banned(&mut self, by: Refuser, now: SimTime, on: bool) {
+        self.refused_tw(by).1.set(now, u64::from(on));
+    }
+
+    fn refused_tw(&mut self, by: Refuser) -> (&mut TimeWeighted, &mut TimeWeighted) {
+        match by {
+            Refuser::Side(p, d) => {
+                let side = &mut self.report.ports[p.index()].sides[d.index()];
+                (&mut side.refused_waiting, &mut side.banned)
+            }
+            Refuser::Line(sec, o) => {
+                let line = &mut self.report.sections[sec.index()].lines[o];
+                (&mut line.refused_waiting, &mut line.banned)
+            }
+        }
     }
 
     /// A refused train is cancelled with its `units`.
@@ -874,6 +907,7 @@ impl Tally {
         let c = &mut side.classes[class.index()];
         c.departed += 1;
         c.units_out += u64::from(units);
+        c.dwell_hours.push(dwell.as_hours_f64());
         side.delay.record(delay.as_millis());
         side.delay_hours.push(delay.as_hours_f64());
         side.departure_wait_hours.push(waited.as_hours_f64());

@@ -313,7 +313,8 @@ impl Scenario {
         self.spec.variants.keys().map(String::as_str).collect()
     }
 
-    /// The scenario with variant `name` laid over it.
+    /// The scenario with variant `name` laid over it; `a+b` lays `a` and
+    /// then `b` (the 2024 border with Baktu open, say: `y2024+baktu`).
     ///
     /// # Errors
     ///
@@ -322,19 +323,23 @@ impl Scenario {
     /// line and column in the file, and the variant named) if the result is
     /// not a valid scenario.
     pub fn with_variant(&self, name: &str) -> Result<Scenario, ScenarioError> {
-        let Some(over) = self.spec.variants.get(name) else {
-            return Err(ScenarioError::UnknownVariant {
-                file: self.source.clone(),
-                name: name.to_string(),
-                available: self.variant_names().join(", "),
-            });
-        };
-        let prefix = FieldPath::root().key("variants").key(name);
         let mut base_spec = self.spec.clone();
         base_spec.variants.clear();
         let mut table =
             toml::Table::try_from(&base_spec).expect("a validated scenario's spec is a table");
-        overlay(&mut table, over);
+        let mut prefixes = Vec::new();
+        for part in name.split('+') {
+            let Some(over) = self.spec.variants.get(part) else {
+                return Err(ScenarioError::UnknownVariant {
+                    file: self.source.clone(),
+                    name: part.to_string(),
+                    available: self.variant_names().join(", "),
+                });
+            };
+            overlay(&mut table, over);
+            prefixes.insert(0, FieldPath::root().key("variants").key(part));
+        }
+        let prefix = prefixes[0].clone();
         let spec: ScenarioSpec = serde_path_to_error::deserialize(toml::Value::Table(table))
             .map_err(|e| {
                 let path = from_serde_path(e.path());
@@ -355,11 +360,12 @@ impl Scenario {
                     ),
                 }
             })?;
+        prefixes.push(FieldPath::root());
         let mut s = Scenario::validate_located(
             spec,
             &self.source,
             self.text.clone(),
-            &[prefix, FieldPath::root()],
+            &prefixes,
             Some(name),
         )?;
         s.variant = Some(name.to_string());

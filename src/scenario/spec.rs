@@ -499,6 +499,10 @@ pub struct SectionSpec {
     /// Random reductions of the paths.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub random_cuts: Vec<RandomCutSpec>,
+    /// When the railway stops accepting trains for the section (in each
+    /// direction, counting the trains waiting to enter it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<AcceptanceSpec>,
 }
 
 fn container() -> String {

@@ -92,15 +92,19 @@ fn class_at_side(
             .transpose()?,
         priority: c.priority,
         reserved_slots_per_day: c.reserved_slots_per_day,
-        acceptance: c.acceptance.map(|a: AcceptanceSpec| Acceptance {
-            stop_above: a.stop_above_trains,
-            resume_below: a.resume_below_trains,
-            refused: match a.refused {
-                RefusedSpec::Wait => Refused::Wait,
-                RefusedSpec::Cancel => Refused::Cancel,
-            },
-        }),
+        acceptance: c.acceptance.map(acceptance),
     })
+}
+
+fn acceptance(a: AcceptanceSpec) -> Acceptance {
+    Acceptance {
+        stop_above: a.stop_above_trains,
+        resume_below: a.resume_below_trains,
+        refused: match a.refused {
+            RefusedSpec::Wait => Refused::Wait,
+            RefusedSpec::Cancel => Refused::Cancel,
+        },
+    }
 }
 
 fn side(b: &NetworkBuilder, path: FieldPath, s: &PortSideSpec) -> Result<PortSide, InvalidField> {
@@ -382,6 +386,7 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                 .enumerate()
                 .map(|(i, c)| random_cut(path.clone().key("random_cuts").index(i), c))
                 .collect::<Result<_, _>>()?,
+            acceptance: s.acceptance.map(acceptance),
         };
         b.section(id, section)?;
     }

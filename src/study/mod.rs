@@ -7,6 +7,7 @@
 //! to run and [`Study`] holds what came out, ready for
 //! [`crate::report`] to write.
 
+pub mod calibration;
 mod defaults;
 mod partial;
 

@@ -8,8 +8,10 @@ use rand_distr::Exp1;
 
 use super::{Consignment, CorridorEvent, CorridorModel, Train, to_duration};
 use super::{NO_TRACK, TrainId};
-use crate::corridor::ids::{ClassId, Direction, FlowId, PortId, RouteId};
-use crate::corridor::network::{ArrivalProcess, MONTH_DAYS, PlaceKind, Refused};
+use std::collections::VecDeque;
+
+use crate::corridor::ids::{ClassId, Direction, FlowId, RouteId, SectionId};
+use crate::corridor::network::{ArrivalProcess, MONTH_DAYS, PlaceKind, Refused, Refuser};
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::pick_by_share;
 use crate::engine::Scheduler;
@@ -134,30 +136,41 @@ impl CorridorModel<'_> {
         self.leave_origin(id, s);
     }
 
-    /// The first port side on `route` from place `pos` on that refuses
-    /// `class` now.
+    /// What on `route` from place `pos` on refuses `class` now: the first
+    /// port side with a ban on the class, else the first line with a ban.
     pub(super) fn route_refused(
         &self,
         route: RouteId,
         pos: usize,
         class: ClassId,
         dir: Direction,
-    ) -> Option<PortId> {
-        self.net.route(route).places[pos..]
+    ) -> Option<Refuser> {
+        let route = self.net.route(route);
+        let side = route.places[pos..]
             .iter()
             .find_map(|&place| match self.net.place(place).kind {
                 PlaceKind::Port(pid)
                     if self.ports[pid.index()].sides[dir.index()].banned[class.index()] =>
                 {
-                    Some(pid)
+                    Some(Refuser::Side(pid, dir))
                 }
                 _ => None,
-            })
+            });
+        side.or_else(|| {
+            route.legs[pos.min(route.legs.len())..]
+                .iter()
+                .find_map(|&(sec, reversed)| {
+                    let o = usize::from(reversed);
+                    self.sections[sec.index()].lines[o]
+                        .banned
+                        .then_some(Refuser::Line(sec, o))
+                })
+        })
     }
 
     /// A train leaves its origin, unless every route it may take passes a
-    /// port side that refuses its class: then it waits at its origin until
-    /// that side accepts again, or is cancelled, as the side's policy says.
+    /// port side or a line that refuses it: then it waits at its origin
+    /// until that one accepts again, or is cancelled, as its policy says.
     pub(super) fn leave_origin(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) {
         let now = s.now();
         let net = self.net;
@@ -172,32 +185,35 @@ impl CorridorModel<'_> {
         let mut refused_by = None;
         for &r in routes {
             match self.route_refused(r, 0, class, dir) {
-                Some(pid) => refused_by = refused_by.or(Some(pid)),
+                Some(by) => refused_by = refused_by.or(Some(by)),
                 None => {
                     refused_by = None;
                     break;
                 }
             }
         }
-        let Some(pid) = refused_by else {
+        let Some(by) = refused_by else {
             // Any wait at the origin is the consignments' own.
             self.train(id).end_wait(now);
             self.train(id).port_wait = SimDuration::ZERO;
             self.depart(id, s);
             return;
         };
-        let policy = net.port(pid).sides[dir.index()]
-            .class(class)
-            .and_then(|c| c.acceptance)
-            .expect("only a side with an acceptance policy refuses");
-        self.tally.refused(pid, dir);
+        let policy = match by {
+            Refuser::Side(pid, dir) => net.port(pid).sides[dir.index()]
+                .class(class)
+                .and_then(|c| c.acceptance),
+            Refuser::Line(sec, _) => net.sections()[sec.index()].acceptance,
+        }
+        .expect("only a side or a line with an acceptance policy refuses");
+        self.tally.refused(by);
         match policy.refused {
             Refused::Wait => {
                 self.train(id).wait_start = now;
-                let side = &mut self.ports[pid.index()].sides[dir.index()];
-                side.refused_waiting.push_back(id);
-                let n = side.refused_waiting.len();
-                self.tally.refused_waiting(pid, dir, now, n);
+                let queue = self.refused_queue(by);
+                queue.push_back(id);
+                let n = queue.len();
+                self.tally.refused_waiting(by, now, n);
                 self.record(now, id, TraceEvent::Refused, flow.origin);
             }
             Refused::Cancel => {
@@ -205,6 +221,97 @@ impl CorridorModel<'_> {
                 let train = self.remove(id);
                 self.tally.cancelled(train.containers());
             }
+        }
+    }
+
+    /// The trains a ban holds at their origins.
+    pub(super) fn refused_queue(&mut self, by: Refuser) -> &mut VecDeque<TrainId> {
+        match by {
+            Refuser::Side(pid, dir) => {
+                &mut self.ports[pid.index()].sides[dir.index()].refused_waiting
+            }
+            Refuser::Line(sec, o) => &mut self.sections[sec.index()].lines[o].refused_waiting,
+        }
+    }
+
+    /// Starts or lifts the ban on direction `o` of section `sec` as the
+    /// queue to enter it crosses the thresholds of the section's policy; a
+    /// lifted ban releases the trains it held.
+    pub(super) fn update_line_ban(
+        &mut self,
+        sec: SectionId,
+        o: usize,
+        s: &mut Scheduler<CorridorEvent>,
+    ) {
+        let Some(policy) = self.net.sections()[sec.index()].acceptance else {
+            return;
+        };
+        let line = &mut self.sections[sec.index()].lines[o];
+        let backlog = line.waiting.len() as u32;
+        let was = line.banned;
+        if !was && backlog >= policy.stop_above {
+            line.banned = true;
+        } else if was && backlog <= policy.resume_below {
+            line.banned = false;
+        } else {
+            return;
+        }
+        let now = s.now();
+        self.tally.banned(Refuser::Line(sec, o), now, !was);
+        if was {
+            self.release_refused(Refuser::Line(sec, o), s);
+        }
+    }
+
+    /// A ban is lifted: the trains it held at their origins are let go,
+    /// one at a time at the rate the side hands trains over (its cap a
+    /// day) or the line takes them (its paths a day), hourly where neither
+    /// is limited, for as long as the ban stays lifted. Letting them all go
+    /// at once would bring a wave larger than the one that started the ban.
+    pub(super) fn release_refused(&mut self, by: Refuser, s: &mut Scheduler<CorridorEvent>) {
+        if !self.refused_queue(by).is_empty() && !std::mem::replace(self.releasing(by), true) {
+            s.schedule_in(SimDuration::ZERO, CorridorEvent::ReleaseRefused(by));
+        }
+    }
+
+    /// Whether a release of the trains `by` held is under way.
+    fn releasing(&mut self, by: Refuser) -> &mut bool {
+        match by {
+            Refuser::Side(pid, dir) => &mut self.ports[pid.index()].sides[dir.index()].releasing,
+            Refuser::Line(sec, o) => &mut self.sections[sec.index()].lines[o].releasing,
+        }
+    }
+
+    /// Lets the next train a lifted ban held go, and schedules the next.
+    pub(super) fn release_one(&mut self, by: Refuser, s: &mut Scheduler<CorridorEvent>) {
+        let banned = match by {
+            Refuser::Side(pid, dir) => self.ports[pid.index()].sides[dir.index()]
+                .banned
+                .iter()
+                .any(|&b| b),
+            Refuser::Line(sec, o) => self.sections[sec.index()].lines[o].banned,
+        };
+        *self.releasing(by) = false;
+        if banned {
+            return; // banned again: the rest wait for the next lift
+        }
+        let queue = self.refused_queue(by);
+        let Some(id) = queue.pop_front() else {
+            return;
+        };
+        let left = queue.len();
+        self.tally.refused_waiting(by, s.now(), left);
+        let per_day = match by {
+            Refuser::Side(pid, dir) => self.net.port(pid).sides[dir.index()]
+                .handover_cap_per_day
+                .map(f64::from),
+            Refuser::Line(sec, _) => self.net.sections()[sec.index()].paths_per_day,
+        };
+        let gap = SimDuration::try_from_hours_f64(24.0 / per_day.unwrap_or(24.0))
+            .expect("a rate of at least one a day");
+        self.leave_origin(id, s);
+        if left > 0 && !std::mem::replace(self.releasing(by), true) {
+            s.schedule_in(gap, CorridorEvent::ReleaseRefused(by));
         }
     }
 }

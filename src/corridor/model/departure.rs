@@ -370,13 +370,14 @@ impl CorridorModel<'_> {
     ) {
         let now = s.now();
         let net = self.net;
-        let here = {
+        let (here, class) = {
             let t = self.train_ref(id);
-            &net.route(t.route).places[t.pos..]
+            (&net.route(t.route).places[t.pos..], t.class)
         };
+        // A pool holds one class for one remaining route.
         let side = &self.ports[pid.index()].sides[dir.index()];
         let found = side.pools.iter().position(|p| {
-            !p.consignments.is_empty() && {
+            !p.consignments.is_empty() && p.template.class == class && {
                 let t = &p.template;
                 net.route(t.route).places[t.pos..] == *here
             }

@@ -15,6 +15,7 @@
 
 mod capacity;
 mod demand;
+
 mod departure;
 mod movement;
 mod port;
@@ -22,7 +23,7 @@ mod port;
 use std::collections::VecDeque;
 
 use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, RouteId, SectionId};
-use super::network::{CutTarget, Network};
+use super::network::{CutTarget, Network, Refuser};
 use super::report::{ReplicationReport, Tally, TraceEvent, TraceRecord};
 use crate::engine::{Model, Scheduler, Simulation};
 use crate::rng::{SimRng, stream_key, stream_rng};
@@ -221,6 +222,8 @@ pub enum CorridorEvent {
     CutStart(CutTarget, u32),
     /// A capacity reduction ends.
     CutEnd(CutTarget, u32),
+    /// A lifted ban lets the next train it held at its origin go.
+    ReleaseRefused(Refuser),
     /// The warm-up ends: statistics restart.
     WarmupEnd,
 }
@@ -307,6 +310,8 @@ struct SideState {
     banned: Vec<bool>,
     /// Trains refused at their origin by this side's ban, waiting there.
     refused_waiting: VecDeque<TrainId>,
+    /// Whether a release of them is under way.
+    releasing: bool,
     handed_today: u32,
     handed_today_by_class: Vec<u32>,
     day: u64,
@@ -365,6 +370,12 @@ struct PortState {
 struct LineState {
     on: u32,
     waiting: VecDeque<TrainId>,
+    /// Whether the railway refuses trains for this line now.
+    banned: bool,
+    /// Trains that ban holds at their origins.
+    refused_waiting: VecDeque<TrainId>,
+    /// Whether a release of them is under way.
+    releasing: bool,
 }
 
 struct SectionState {
@@ -704,8 +715,9 @@ impl<'a> CorridorModel<'a> {
                 tally.yard(pid, dir, now, side.in_yard, None);
                 tally.departing(pid, dir, now, side.departing);
                 tally.blocked_tracks(pid, dir, now, side.blocked.len());
-                tally.refused_waiting(pid, dir, now, side.refused_waiting.len());
-                tally.banned(pid, dir, now, side.banned.iter().any(|&b| b));
+                let by = Refuser::Side(pid, dir);
+                tally.refused_waiting(by, now, side.refused_waiting.len());
+                tally.banned(by, now, side.banned.iter().any(|&b| b));
                 let cfg = &self.net.port(pid).sides[dir.index()];
                 if let Some(pool) = &cfg.wagon_pool {
                     tally.wagons_at_start(pid, dir, now, pool.wagons - side.wagons_available);
@@ -730,6 +742,11 @@ impl<'a> CorridorModel<'a> {
         for (i, sec) in self.sections.iter().enumerate() {
             if sec.cuts_on.iter().any(|&n| n > 0) {
                 tally.reduced(CutTarget::Section(SectionId(i as u32)), now, true);
+            }
+            for o in 0..2 {
+                let by = Refuser::Line(SectionId(i as u32), o);
+                tally.banned(by, now, sec.lines[o].banned);
+                tally.refused_waiting(by, now, sec.lines[o].refused_waiting.len());
             }
             for o in 0..2 {
                 tally.line(
@@ -787,6 +804,7 @@ impl Model for CorridorModel<'_> {
             CorridorEvent::CloseEnd(pid, random) => self.reopen(pid, random, s),
             CorridorEvent::CutStart(target, k) => self.cut_start(target, k as usize, s),
             CorridorEvent::CutEnd(target, k) => self.cut_end(target, k as usize, s),
+            CorridorEvent::ReleaseRefused(by) => self.release_one(by, s),
             CorridorEvent::WarmupEnd => self.warmup_end(s.now()),
         }
     }

@@ -34,6 +34,7 @@ impl CorridorModel<'_> {
             let (on, waiting) = (line.on, line.waiting.len());
             self.tally.line(sec, o, now, on, waiting);
             self.train(id).wait_start = now;
+            self.update_line_ban(sec, o, s);
             return false;
         }
         self.enter(id, sec, reversed, s);
@@ -130,6 +131,9 @@ impl CorridorModel<'_> {
                 let g = std::mem::replace(&mut self.train(id).track, super::NO_TRACK);
                 self.release_track(pid, dir, g, s);
             }
+            // A shorter queue may lift a ban on the line (after the train
+            // has its place, so that those the ban held queue behind it).
+            self.update_line_ban(sec, o, s);
         }
     }
 

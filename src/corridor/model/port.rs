@@ -19,7 +19,7 @@ use rand::RngExt;
 
 use super::{CorridorEvent, CorridorModel, TrainId, purpose, to_duration};
 use crate::corridor::ids::{ClassId, Direction, PortId};
-use crate::corridor::network::{Handling, PlaceKind, Refused, WagonPool};
+use crate::corridor::network::{Handling, PlaceKind, Refused, Refuser, WagonPool};
 use crate::corridor::report::TraceEvent;
 use crate::engine::Scheduler;
 use crate::time::{SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR};
@@ -568,17 +568,10 @@ impl CorridorModel<'_> {
             return;
         }
         let any = side.banned.iter().any(|&b| b);
-        self.tally.banned(pid, dir, now, any);
+        self.tally.banned(Refuser::Side(pid, dir), now, any);
         if was && policy.refused == Refused::Wait {
             // Lifted: the trains it held leave their origins, in order.
-            let waiting: Vec<TrainId> =
-                std::mem::take(&mut self.ports[pid.index()].sides[dir.index()].refused_waiting)
-                    .into_iter()
-                    .collect();
-            self.tally.refused_waiting(pid, dir, now, 0);
-            for id in waiting {
-                self.leave_origin(id, s);
-            }
+            self.release_refused(Refuser::Side(pid, dir), s);
         }
     }
 }
