@@ -564,3 +564,45 @@ fn reserved_slots_keep_a_class_moving_under_a_binding_cap() {
     );
     assert!(r.is_conserved() && r.ports_conserve_trains());
 }
+
+#[test]
+fn a_ban_on_one_class_holds_no_other_and_every_held_train_leaves() {
+    // Containers are cancelled when 3 wait, grain waits at its origin when
+    // 2 do, under a cap of 4 a day: both bans start and end many times.
+    // Once demand stops, every train held at its origin gets away (none is
+    // left waiting for a lift that a ban on the other class blocks), and
+    // the run drains.
+    let mut spec = cap_only();
+    let side = &mut spec.ports.get_mut("border").unwrap().westbound;
+    side.handover_cap_trains_per_day = Some(4);
+    let accept = |stop, resume, refused| silkrail::scenario::spec::AcceptanceSpec {
+        stop_above_trains: stop,
+        resume_below_trains: resume,
+        refused,
+    };
+    use silkrail::scenario::spec::RefusedSpec;
+    side.classes.get_mut("container").unwrap().acceptance = Some(accept(3, 1, RefusedSpec::Cancel));
+    side.classes.get_mut("grain").unwrap().acceptance = Some(accept(2, 0, RefusedSpec::Wait));
+    // Working hours that do not fall on a millisecond: the wake-up must
+    // still open the working day.
+    side.inspection_hours = Some(silkrail::scenario::spec::HoursSpec {
+        from_hour: 8.333_333_4,
+        to_hour: 20.1,
+    });
+    let s = Scenario::from_spec(spec).unwrap();
+    let mut sim = CorridorModel::simulation(&s.network, settings(5, 0, 120));
+    sim.run_until(SimTime::from_days(120));
+    sim.run_until(SimTime::from_days(2000));
+    let end = sim.now();
+    let r = sim.into_model().finish(end, 0);
+    let w = &r.port("border").unwrap().sides[Direction::Westbound.index()];
+    assert!(
+        w.refused > 0 && r.network.cancelled_trains > 0,
+        "both bans acted"
+    );
+    assert_eq!(
+        r.network.backlog_trains, 0,
+        "no train left held at its origin"
+    );
+    assert!(r.is_conserved() && r.ports_conserve_trains());
+}

@@ -984,6 +984,13 @@ fn check_side(
     if let Some(h) = &s.deep_inspection {
         check_hold(at.clone().key("deep_inspection"), h)?;
     }
+    if s.handover_siding == Some(0) {
+        return Err(InvalidField::new(
+            at.key("handover_siding_trains"),
+            0,
+            "at least 1 train (the handover takes trains from the siding), or no key for no limit",
+        ));
+    }
     if s.departure_tracks == Some(0) {
         return Err(InvalidField::new(
             at.key("departure_tracks"),

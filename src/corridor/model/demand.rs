@@ -126,6 +126,7 @@ impl CorridorModel<'_> {
             work_done: now,
             pending: SimDuration::ZERO,
             track: NO_TRACK,
+            locomotive: false,
         };
         let id = self.insert(train);
         self.tally.released(f, containers);
@@ -209,7 +210,8 @@ impl CorridorModel<'_> {
         self.tally.refused(by);
         match policy.refused {
             Refused::Wait => {
-                self.train(id).wait_start = now;
+                // Books any wait since an earlier refusal, and starts anew.
+                self.train(id).end_wait(now);
                 let queue = self.refused_queue(by);
                 queue.push_back(id);
                 let n = queue.len();
@@ -284,20 +286,25 @@ impl CorridorModel<'_> {
 
     /// Lets the next train a lifted ban held go, and schedules the next.
     pub(super) fn release_one(&mut self, by: Refuser, s: &mut Scheduler<CorridorEvent>) {
-        let banned = match by {
-            Refuser::Side(pid, dir) => self.ports[pid.index()].sides[dir.index()]
-                .banned
-                .iter()
-                .any(|&b| b),
-            Refuser::Line(sec, o) => self.sections[sec.index()].lines[o].banned,
-        };
         *self.releasing(by) = false;
-        if banned {
-            return; // banned again: the rest wait for the next lift
-        }
+        // The first train held whose ban is lifted: at a side, a ban on one
+        // class does not hold another class's trains.
+        let next = match by {
+            Refuser::Side(pid, dir) => {
+                let side = &self.ports[pid.index()].sides[dir.index()];
+                side.refused_waiting.iter().position(|&t| {
+                    let class = self.trains[t as usize]
+                        .as_ref()
+                        .expect("held trains are live")
+                        .class;
+                    !side.banned[class.index()]
+                })
+            }
+            Refuser::Line(sec, o) => (!self.sections[sec.index()].lines[o].banned).then_some(0),
+        };
         let queue = self.refused_queue(by);
-        let Some(id) = queue.pop_front() else {
-            return;
+        let Some(id) = next.and_then(|k| queue.remove(k)) else {
+            return; // banned again: the rest wait for the next lift
         };
         let left = queue.len();
         self.tally.refused_waiting(by, s.now(), left);

@@ -239,14 +239,38 @@ impl CorridorModel<'_> {
         dir: Direction,
         s: &mut Scheduler<CorridorEvent>,
     ) {
-        let g = self.train_ref(id).track;
         if self.depart(id, s) {
-            self.release_track(pid, dir, g, s);
+            self.on_the_line(id, pid, dir, s);
         }
     }
 
+    /// Train `id` has left port side `(pid, dir)` for the line: its
+    /// departure track frees (once its last part has gone) and its
+    /// locomotive's turnaround starts.
+    pub(super) fn on_the_line(
+        &mut self,
+        id: TrainId,
+        pid: PortId,
+        dir: Direction,
+        s: &mut Scheduler<CorridorEvent>,
+    ) {
+        let t = self.train(id);
+        let g = std::mem::replace(&mut t.track, NO_TRACK);
+        let locomotive = std::mem::take(&mut t.locomotive);
+        if locomotive {
+            let pool = self.net.port(pid).sides[dir.index()]
+                .locomotive_pool
+                .as_ref()
+                .expect("a side with a pool");
+            let mut rng = self.train_stream(id, purpose::LOCOMOTIVE, pid);
+            let back = to_duration(pool.turnaround.sample(&mut rng));
+            s.schedule_in(back, CorridorEvent::LocomotiveBack(pid, dir));
+        }
+        self.release_track(pid, dir, g, s);
+    }
+
     /// Takes a locomotive from the side's pool for train `id`; it is back
-    /// after its turnaround.
+    /// after its turnaround from when the train leaves for the line.
     fn couple_locomotive(
         &mut self,
         id: TrainId,
@@ -254,14 +278,8 @@ impl CorridorModel<'_> {
         dir: Direction,
         s: &mut Scheduler<CorridorEvent>,
     ) {
-        let pool = self.net.port(pid).sides[dir.index()]
-            .locomotive_pool
-            .as_ref()
-            .expect("a side with a pool");
         self.ports[pid.index()].sides[dir.index()].locomotives_available -= 1;
-        let mut rng = self.train_stream(id, purpose::LOCOMOTIVE, pid);
-        let back = to_duration(pool.turnaround.sample(&mut rng));
-        s.schedule_in(back, CorridorEvent::LocomotiveBack(pid, dir));
+        self.train(id).locomotive = true;
         self.tally.locomotives(pid, dir, s.now(), true);
     }
 
@@ -353,6 +371,7 @@ impl CorridorModel<'_> {
             work_done: t.work_done,
             pending: SimDuration::ZERO,
             track: NO_TRACK,
+            locomotive: false,
         }
     }
 

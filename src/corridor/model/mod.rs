@@ -104,6 +104,9 @@ struct Train {
     pending: SimDuration,
     /// The departure track it is on, at a port after its track work.
     track: u32,
+    /// Whether it has a locomotive from the pool of the port side it is
+    /// leaving.
+    locomotive: bool,
 }
 
 /// What a train formed by consolidation takes from the first train of its
@@ -155,6 +158,7 @@ impl Template {
             work_done: now,
             pending: SimDuration::ZERO,
             track: NO_TRACK,
+            locomotive: false,
         }
     }
 }

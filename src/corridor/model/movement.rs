@@ -128,8 +128,7 @@ impl CorridorModel<'_> {
             self.enter(id, sec, reversed, s);
             if let PlaceKind::Port(pid) = self.net.place(here).kind {
                 let dir = self.dir_of(id);
-                let g = std::mem::replace(&mut self.train(id).track, super::NO_TRACK);
-                self.release_track(pid, dir, g, s);
+                self.on_the_line(id, pid, dir, s);
             }
             // A shorter queue may lift a ban on the line (after the train
             // has its place, so that those the ban held queue behind it).

@@ -19,10 +19,10 @@ use rand::RngExt;
 
 use super::{CorridorEvent, CorridorModel, TrainId, purpose, to_duration};
 use crate::corridor::ids::{ClassId, Direction, PortId};
-use crate::corridor::network::{Handling, PlaceKind, Refused, Refuser, WagonPool};
+use crate::corridor::network::{Handling, PlaceKind, Refuser, WagonPool};
 use crate::corridor::report::TraceEvent;
 use crate::engine::Scheduler;
-use crate::time::{SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR};
+use crate::time::{SimDuration, SimTime, TICKS_PER_DAY};
 
 impl CorridorModel<'_> {
     pub(super) fn dir_of(&self, id: TrainId) -> Direction {
@@ -217,26 +217,30 @@ impl CorridorModel<'_> {
         let Some(h) = self.net.port(pid).sides[dir.index()].inspection_hours else {
             return Ok(());
         };
+        // In whole ticks, as the clock keeps time: the wake-up at `from`
+        // is then exactly the start of the working day.
+        let tick = |hours: f64| {
+            SimDuration::try_from_hours_f64(hours)
+                .expect("validated: 0 to 24 h")
+                .as_millis()
+        };
+        let (from, to) = (tick(h.from_hour), tick(h.to_hour));
         let day = now.day_index();
-        let hour = (now.as_millis() % TICKS_PER_DAY) as f64 / TICKS_PER_HOUR as f64;
-        let open = if h.from_hour < h.to_hour {
-            hour >= h.from_hour && hour < h.to_hour
+        let t = now.as_millis() % TICKS_PER_DAY;
+        let open = if from < to {
+            t >= from && t < to
         } else {
-            hour >= h.from_hour || hour < h.to_hour
+            t >= from || t < to
         };
         if open {
             return Ok(());
         }
-        let start_of = |d: u64| {
-            SimTime::from_days(d)
-                + SimDuration::try_from_hours_f64(h.from_hour).expect("validated: 0 to 24 h")
-        };
-        let next = if hour < h.from_hour {
+        let start_of = |d: u64| SimTime::from_days(d) + SimDuration::from_millis(from);
+        Err(if t < from {
             start_of(day)
         } else {
             start_of(day + 1)
-        };
-        Err(next)
+        })
     }
 
     /// Starts inspections while teams are free and the working day lasts.
@@ -266,7 +270,8 @@ impl CorridorModel<'_> {
             let id = side.inspect_queue.pop_front().expect("checked non-empty");
             side.inspecting += 1;
             let t = self.train(id);
-            let waited = now.since(t.port_arrival).unwrap_or(SimDuration::ZERO);
+            // The wait for a team or the working day, since yard entry.
+            let waited = t.end_wait(now);
             let work = t.pending;
             self.tally.inspection_wait(pid, dir, waited);
             s.schedule_in(work, CorridorEvent::InspectionDone(id));
@@ -569,7 +574,7 @@ impl CorridorModel<'_> {
         }
         let any = side.banned.iter().any(|&b| b);
         self.tally.banned(Refuser::Side(pid, dir), now, any);
-        if was && policy.refused == Refused::Wait {
+        if was {
             // Lifted: the trains it held leave their origins, in order.
             self.release_refused(Refuser::Side(pid, dir), s);
         }
