@@ -1,10 +1,11 @@
 //! # silkrail
 //!
 //! Discrete-event simulation of China–Europe rail freight: container trains
-//! from Chinese hubs through the border ports where the track gauge changes
-//! (1435 mm to 1520 mm at the China–Kazakhstan border, and back at
-//! Brest–Małaszewicze), with parallel Monte Carlo experiments that compare
-//! congestion with and without the new Baktu–Bakhty crossing.
+//! from Chinese hubs, and the bulk freight that shares their border slots,
+//! through the border ports where the track gauge changes (1435 mm to
+//! 1520 mm at the China–Kazakhstan border, and back at Brest–Małaszewicze),
+//! with parallel Monte Carlo experiments that compare congestion with and
+//! without the new Baktu–Bakhty crossing.
 //!
 //! ```text
 //!  Chinese hubs        CN port        KZ port         1520 mm network      EU border          EU hubs
@@ -27,7 +28,7 @@
 //! | experiments | [`montecarlo`] | generic over any model that implements [`montecarlo::Replicate`]: parallel replications, common random numbers, paired comparison, stopping rules, shards and their exact merge |
 //! | models | [`corridor`], [`queueing`] | the rail domain and its builder; a G/G/c station and the theory it must reproduce |
 //! | input | [`scenario`] | TOML/JSON files, validation into domain types with file, line, column and field path, the built-in corridor |
-//! | studies | [`study`] | the corridor as a replicable model, comparisons of variants, demand sweeps, the partial results of shards |
+//! | studies | [`study`] | the corridor as a replicable model, comparisons of variants, demand sweeps, the partial results of shards, calibration against observed figures |
 //! | output | [`report`] | output folders replaced whole, `summary.json`, CSV per RFC 4180, tables, SVG charts |
 //!
 //! The `silkrail` binary only parses arguments, calls these and prints.
