@@ -123,7 +123,6 @@ impl CorridorModel<'_> {
             wait_start: now,
             port_wait: SimDuration::ZERO,
             on_section: None,
-            work_done: now,
             pending: SimDuration::ZERO,
             track: NO_TRACK,
             locomotive: false,

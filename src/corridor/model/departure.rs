@@ -14,7 +14,8 @@
 use rand::RngExt;
 
 use super::{
-    Consignment, CorridorEvent, CorridorModel, NO_TRACK, Pool, Train, TrainId, purpose, to_duration,
+    Consignment, CorridorEvent, CorridorModel, NO_TRACK, Pool, Template, TrainId, purpose,
+    to_duration,
 };
 use crate::corridor::ids::{Direction, PortId};
 use crate::corridor::network::Handling;
@@ -39,10 +40,8 @@ impl CorridorModel<'_> {
         s: &mut Scheduler<CorridorEvent>,
     ) {
         let now = s.now();
-        let t = self.train(id);
-        t.work_done = now;
         // From now it waits for a departure track (booked when it gets one).
-        t.wait_start = now;
+        self.train(id).wait_start = now;
         let limit = self.net.port(pid).sides[dir.index()].departure_tracks;
         let side = &mut self.ports[pid.index()].sides[dir.index()];
         if limit.is_some_and(|n| side.departing >= n) {
@@ -330,7 +329,10 @@ impl CorridorModel<'_> {
         let mut out = vec![id];
         for consignments in shares {
             rng_seed = rng_seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let t = self.copy_of(id, consignments, rng_seed);
+            // Like the formation (it has just booked its waits, so its
+            // clock reads now), with a stream of its own.
+            let rng = stream_rng(self.seed, self.replication, rng_seed);
+            let t = Template::of(self.train_ref(id)).train(consignments, rng, rng_seed, s.now());
             out.push(self.insert(t));
         }
         self.tally.split(pid, dir, (out.len() - 1) as u64);
@@ -346,32 +348,6 @@ impl CorridorModel<'_> {
         }
         for part in out {
             self.depart_port(part, pid, dir, s);
-        }
-    }
-
-    /// A new train like `id` (same flow, destination, route and position)
-    /// carrying `consignments`, with a stream of its own from `rng_seed`.
-    fn copy_of(&self, id: TrainId, consignments: Vec<Consignment>, rng_seed: u64) -> Train {
-        let t = self.train_ref(id);
-        Train {
-            flow: t.flow,
-            class: t.class,
-            dest: t.dest,
-            route: t.route,
-            decided: t.decided,
-            route_uniform: t.route_uniform,
-            pos: t.pos,
-            consignments,
-            rng: stream_rng(self.seed, self.replication, rng_seed),
-            key: rng_seed,
-            port_arrival: t.port_arrival,
-            wait_start: t.wait_start,
-            port_wait: SimDuration::ZERO,
-            on_section: None,
-            work_done: t.work_done,
-            pending: SimDuration::ZERO,
-            track: NO_TRACK,
-            locomotive: false,
         }
     }
 
@@ -418,7 +394,7 @@ impl CorridorModel<'_> {
             }
             None => {
                 let pool = Pool {
-                    template: super::Template::of(&train),
+                    template: Template::of(&train),
                     consignments: train.consignments.iter().map(|&c| (c, now)).collect(),
                     generation: 0,
                     formed: 0,

@@ -19,10 +19,15 @@ mod demand;
 mod departure;
 mod movement;
 mod port;
+mod state;
+mod train;
+
+use state::{Pool, PortState, SectionState, SideState, Siding};
+use train::{Consignment, NO_TRACK, Template, Train, TrainId};
 
 use std::collections::VecDeque;
 
-use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, RouteId, SectionId};
+use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
 use super::network::{CutTarget, Network, Refuser};
 use super::report::{ReplicationReport, Tally, TraceEvent, TraceRecord};
 use crate::engine::{Model, Scheduler, Simulation};
@@ -50,142 +55,6 @@ mod purpose {
 /// ([`NetworkStats::overloaded_at_ms`](super::NetworkStats::overloaded_at_ms)),
 /// and memory stays bounded (about 250 MB of trains at most).
 pub const MAX_TRAINS_IN_SYSTEM: usize = 1_000_000;
-
-/// Index of a live train in the model's slab.
-type TrainId = u32;
-
-/// A train's departure track while it has none.
-const NO_TRACK: u32 = u32::MAX;
-
-/// One shipment travelling in a train; trains that split or consolidate
-/// share out or pool their consignments, so every unit is accounted for.
-#[derive(Clone, Copy, Debug)]
-struct Consignment {
-    /// Index of the origin–destination pair in the report.
-    od: u32,
-    /// Units: containers \[FEU\] or wagons.
-    containers: u32,
-    created: SimTime,
-    waited: SimDuration,
-}
-
-#[derive(Debug)]
-struct Train {
-    flow: FlowId,
-    class: ClassId,
-    /// Index into the flow's destinations.
-    dest: usize,
-    /// Chosen route, or the first candidate until the decision point.
-    route: RouteId,
-    decided: bool,
-    /// The uniform draw the routing policy gets at the decision point.
-    route_uniform: f64,
-    /// Index of the current place in the route.
-    pos: usize,
-    consignments: Vec<Consignment>,
-    rng: SimRng,
-    /// The key of the train's own streams besides `rng` (holds, wagon
-    /// turnaround).
-    key: u64,
-    /// When the train reached the current port's yard.
-    port_arrival: SimTime,
-    /// When the current wait began.
-    wait_start: SimTime,
-    /// Waiting accumulated at the current port, the wait at the border
-    /// included.
-    port_wait: SimDuration,
-    /// The section the train is on (running, or held at its end), with its
-    /// orientation and when it entered.
-    on_section: Option<(SectionId, bool, SimTime)>,
-    /// When the train finished its track work at the current port (the
-    /// start of its departure wait).
-    work_done: SimTime,
-    /// The inspection drawn at yard entry, while it waits for a team.
-    pending: SimDuration,
-    /// The departure track it is on, at a port after its track work.
-    track: u32,
-    /// Whether it has a locomotive from the pool of the port side it is
-    /// leaving.
-    locomotive: bool,
-}
-
-/// What a train formed by consolidation takes from the first train of its
-/// pool: its flow, class, destination, route and place on it.
-#[derive(Clone, Debug)]
-struct Template {
-    flow: FlowId,
-    class: ClassId,
-    dest: usize,
-    route: RouteId,
-    decided: bool,
-    route_uniform: f64,
-    pos: usize,
-    key: u64,
-    port_arrival: SimTime,
-}
-
-impl Template {
-    fn of(t: &Train) -> Self {
-        Template {
-            flow: t.flow,
-            class: t.class,
-            dest: t.dest,
-            route: t.route,
-            decided: t.decided,
-            route_uniform: t.route_uniform,
-            pos: t.pos,
-            key: t.key,
-            port_arrival: t.port_arrival,
-        }
-    }
-
-    fn train(&self, consignments: Vec<Consignment>, rng: SimRng, key: u64, now: SimTime) -> Train {
-        Train {
-            flow: self.flow,
-            class: self.class,
-            dest: self.dest,
-            route: self.route,
-            decided: self.decided,
-            route_uniform: self.route_uniform,
-            pos: self.pos,
-            consignments,
-            rng,
-            key,
-            port_arrival: self.port_arrival,
-            wait_start: now,
-            port_wait: SimDuration::ZERO,
-            on_section: None,
-            work_done: now,
-            pending: SimDuration::ZERO,
-            track: NO_TRACK,
-            locomotive: false,
-        }
-    }
-}
-
-impl Train {
-    fn containers(&self) -> u32 {
-        self.consignments.iter().map(|c| c.containers).sum()
-    }
-
-    /// Books a wait that ended now and began at `wait_start`; returns it.
-    fn end_wait(&mut self, now: SimTime) -> SimDuration {
-        let d = now.since(self.wait_start).unwrap_or(SimDuration::ZERO);
-        self.add_wait(d);
-        self.wait_start = now;
-        d
-    }
-
-    fn add_wait(&mut self, d: SimDuration) {
-        if d == SimDuration::ZERO {
-            return;
-        }
-        self.port_wait += d;
-        for c in &mut self.consignments {
-            c.waited += d;
-        }
-    }
-}
 
 /// Events of the corridor model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,167 +99,6 @@ pub enum CorridorEvent {
     ReleaseRefused(Refuser),
     /// The warm-up ends: statistics restart.
     WarmupEnd,
-}
-
-/// A consolidation pool: what trains brought for one remaining route,
-/// waiting to leave in full trains.
-struct Pool {
-    /// Whose route, flow and destination the formed trains take (the
-    /// first train to arrive).
-    template: Template,
-    /// The consignments waiting, with when each joined.
-    consignments: Vec<(Consignment, SimTime)>,
-    /// Bumped whenever the pool's timer is replaced, so that a stale timer
-    /// is ignored.
-    generation: u32,
-    /// Trains formed since the timer was last set.
-    formed: u32,
-    /// The departure track the pool is on.
-    track: u32,
-}
-
-/// The trains waiting for the handover in a siding: a queue per class in
-/// arrival order, so that the next train (highest priority, then earliest)
-/// is found without looking through the whole siding.
-#[derive(Default)]
-struct Siding {
-    /// Per class: arrival number and train.
-    by_class: Vec<VecDeque<(u64, TrainId)>>,
-    len: usize,
-    arrived: u64,
-}
-
-impl Siding {
-    fn new(classes: usize) -> Self {
-        Siding {
-            by_class: (0..classes).map(|_| VecDeque::new()).collect(),
-            len: 0,
-            arrived: 0,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn push(&mut self, class: ClassId, id: TrainId) {
-        self.by_class[class.index()].push_back((self.arrived, id));
-        self.arrived += 1;
-        self.len += 1;
-    }
-
-    /// Arrival number of the first train of `class` waiting, if any.
-    fn first(&self, class: ClassId) -> Option<u64> {
-        self.by_class[class.index()].front().map(|&(n, _)| n)
-    }
-
-    fn pop(&mut self, class: ClassId) -> Option<TrainId> {
-        let (_, id) = self.by_class[class.index()].pop_front()?;
-        self.len -= 1;
-        Some(id)
-    }
-
-    fn contains(&self, id: TrainId) -> bool {
-        self.by_class
-            .iter()
-            .any(|q| q.iter().any(|&(_, t)| t == id))
-    }
-}
-
-#[derive(Default)]
-struct SideState {
-    // At the border, before the handover.
-    /// Trains in the handover siding.
-    siding: Siding,
-    /// Trains held on the approach line because the siding is full.
-    held: VecDeque<TrainId>,
-    /// Trains of each class at the border (siding and held), for bans.
-    border_by_class: Vec<u32>,
-    /// Whether each class is refused at its origin now.
-    banned: Vec<bool>,
-    /// Trains refused at their origin by this side's ban, waiting there.
-    refused_waiting: VecDeque<TrainId>,
-    /// Whether a release of them is under way.
-    releasing: bool,
-    handed_today: u32,
-    handed_today_by_class: Vec<u32>,
-    day: u64,
-    retry_pending: bool,
-    // In the receiving port.
-    /// Trains in the yard: from the handover until a track takes them.
-    in_yard: u32,
-    inspect_queue: VecDeque<TrainId>,
-    inspecting: u32,
-    inspection_wake_pending: bool,
-    track_queue: VecDeque<TrainId>,
-    tracks_busy: u32,
-    wagon_queue: VecDeque<TrainId>,
-    wagons_available: u32,
-    crane_queue: VecDeque<TrainId>,
-    cranes_busy: u32,
-    /// Queue and busy tracks of each transloading class's facility.
-    transload_queue: Vec<VecDeque<TrainId>>,
-    transload_busy: Vec<u32>,
-    /// Trains whose work is done, holding their track for want of a
-    /// departure track.
-    blocked: VecDeque<TrainId>,
-    /// Departure tracks in use (trains waiting to leave, consolidation
-    /// pools).
-    departing: u32,
-    /// Locomotives in the pool, and trains on departure tracks waiting
-    /// for one.
-    locomotives_available: u32,
-    locomotive_queue: VecDeque<TrainId>,
-    /// Trains (and pools) on each numbered departure track, and the
-    /// numbers free for reuse.
-    track_users: Vec<u32>,
-    free_track_numbers: Vec<u32>,
-    pools: Vec<Pool>,
-    /// Trains from the handover to their departure.
-    inside: u64,
-}
-
-struct PortState {
-    sides: [SideState; 2],
-    /// Number of closures in force (random and planned may overlap).
-    closures: u32,
-    /// Product of the capacity factors of the cuts in force.
-    capacity_factor: f64,
-    /// Product of the crane factors of the cuts in force.
-    cranes_factor: f64,
-    /// How many events of each of the port's reductions (dated, then
-    /// random) are in force.
-    cuts_on: Vec<u32>,
-    rng: SimRng,
-    cut_rng: Vec<SimRng>,
-}
-
-/// Trains on one direction of a section, and those waiting to enter it.
-#[derive(Default)]
-struct LineState {
-    on: u32,
-    waiting: VecDeque<TrainId>,
-    /// Whether the railway refuses trains for this line now.
-    banned: bool,
-    /// Trains that ban holds at their origins.
-    refused_waiting: VecDeque<TrainId>,
-    /// Whether a release of them is under way.
-    releasing: bool,
-}
-
-struct SectionState {
-    /// Per orientation: the earliest time the next train may enter.
-    next_path: [SimTime; 2],
-    lines: [LineState; 2],
-    /// Product of the path factors of the cuts in force.
-    factor: f64,
-    /// How many events of each of the section's reductions are in force.
-    cuts_on: Vec<u32>,
-    cut_rng: Vec<SimRng>,
 }
 
 /// The corridor model for one replication.
@@ -494,15 +202,7 @@ impl<'a> CorridorModel<'a> {
                         cranes_factor: 1.0,
                         cuts_on: vec![0; port.cuts.len() + port.random_cuts.len()],
                         rng: stream_rng(seed, replication, purpose::CLOSURE ^ key),
-                        cut_rng: (0..port.random_cuts.len() as u64)
-                            .map(|i| {
-                                stream_rng(
-                                    seed,
-                                    replication,
-                                    purpose::CUTS ^ key ^ i.rotate_left(40),
-                                )
-                            })
-                            .collect(),
+                        cut_rng: cut_streams(seed, replication, key, port.random_cuts.len()),
                     }
                 })
                 .collect(),
@@ -517,15 +217,7 @@ impl<'a> CorridorModel<'a> {
                         lines: Default::default(),
                         factor: 1.0,
                         cuts_on: vec![0; sec.cuts.len() + sec.random_cuts.len()],
-                        cut_rng: (0..sec.random_cuts.len() as u64)
-                            .map(|i| {
-                                stream_rng(
-                                    seed,
-                                    replication,
-                                    purpose::CUTS ^ key ^ i.rotate_left(40),
-                                )
-                            })
-                            .collect(),
+                        cut_rng: cut_streams(seed, replication, key, sec.random_cuts.len()),
                     }
                 })
                 .collect(),
@@ -595,17 +287,7 @@ impl<'a> CorridorModel<'a> {
                 self.tally.present(PortId(p as u32), dir, false, n);
             }
         }
-        let live: Vec<&Train> = self.trains.iter().flatten().collect();
-        let backlog_trains = live.len() as u64;
-        let backlog_containers: u64 = live.iter().map(|t| u64::from(t.containers())).sum::<u64>()
-            + self
-                .ports
-                .iter()
-                .flat_map(|p| &p.sides)
-                .flat_map(|s| &s.pools)
-                .flat_map(|pool| &pool.consignments)
-                .map(|(c, _)| u64::from(c.containers))
-                .sum::<u64>();
+        let (backlog_trains, backlog_containers) = self.backlog();
         let wagons: Vec<[(u32, u32); 2]> = self
             .ports
             .iter()
@@ -633,6 +315,22 @@ impl<'a> CorridorModel<'a> {
             &wagons,
             trace,
         )
+    }
+
+    /// Trains in the system now, and their units with those waiting in
+    /// consolidation pools.
+    fn backlog(&self) -> (u64, u64) {
+        let live = self.trains.iter().flatten();
+        let pooled: u64 = self
+            .ports
+            .iter()
+            .flat_map(|p| &p.sides)
+            .flat_map(|s| &s.pools)
+            .flat_map(|pool| &pool.consignments)
+            .map(|(c, _)| u64::from(c.containers))
+            .sum();
+        let units: u64 = live.clone().map(|t| u64::from(t.containers())).sum();
+        (live.count() as u64, units + pooled)
     }
 
     /// The trace so far, if one was asked for.
@@ -762,19 +460,8 @@ impl<'a> CorridorModel<'a> {
                 );
             }
         }
-        let live = self.trains.iter().flatten();
-        let pooled: u64 = self
-            .ports
-            .iter()
-            .flat_map(|p| &p.sides)
-            .flat_map(|s| &s.pools)
-            .flat_map(|pool| &pool.consignments)
-            .map(|(c, _)| u64::from(c.containers))
-            .sum();
-        tally.set_initial_backlog(
-            live.clone().count() as u64,
-            live.map(|t| u64::from(t.containers())).sum::<u64>() + pooled,
-        );
+        let (trains, units) = self.backlog();
+        tally.set_initial_backlog(trains, units);
         self.tally = tally;
     }
 }
@@ -812,6 +499,14 @@ impl Model for CorridorModel<'_> {
             CorridorEvent::WarmupEnd => self.warmup_end(s.now()),
         }
     }
+}
+
+/// The streams of the `n` random reductions of the port or section whose
+/// id has stream key `key`: one each, so that adding one moves no other.
+fn cut_streams(seed: u64, replication: u64, key: u64, n: usize) -> Vec<SimRng> {
+    (0..n as u64)
+        .map(|i| stream_rng(seed, replication, purpose::CUTS ^ key ^ i.rotate_left(40)))
+        .collect()
 }
 
 /// Converts a validated sample \[h\] to ticks. Samples of a validated
