@@ -6,8 +6,9 @@ use super::ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
 use super::network::{
-    Acceptance, BorderPort, ClassAtSide, Cut, DatedCut, Destination, Flow, FlowDef, Handling, Hold,
-    MONTH_DAYS, Network, Place, PlaceKind, PortSide, RandomCuts, Route, Section, TrafficClass,
+    Acceptance, BorderPort, Change, ClassAtSide, Cut, DatedCut, Destination, Flow, FlowDef,
+    Handling, Hold, MONTH_DAYS, Network, Place, PlaceKind, PortSide, RandomCuts, Route, Section,
+    TrafficClass,
 };
 use super::routes::{Graph, decision_index};
 use crate::error::{FieldPath, InvalidField};
@@ -76,6 +77,7 @@ use crate::time::SimDuration;
 ///     shares: vec![],
 ///     routing: Arc::new(FixedShares),
 ///     arrival: ArrivalProcess::Poisson,
+///     growth_per_year: Vec::new(),
 /// })?;
 /// let net = b.build()?;
 /// assert_eq!(net.flows().len(), 1);
@@ -103,6 +105,7 @@ pub struct NetworkBuilder {
     flows: Vec<(Flow, f64)>,
     flow_ids: Vec<String>,
     seasonality: Option<[f64; 12]>,
+    start_year: Option<u32>,
     multiplier: f64,
     groups: Vec<(String, Vec<PortId>)>,
     classes: Vec<TrafficClass>,
@@ -338,6 +341,21 @@ impl NetworkBuilder {
         for (i, c) in port.random_cuts.iter_mut().enumerate() {
             check_random_cuts(at.clone().key("random_cuts").index(i), c, true)?;
         }
+        if let Some(day) = port.opens_day
+            && !(day > 0.0 && day <= 36_525.0)
+        {
+            return Err(InvalidField::new(
+                at.clone().key("opens_day"),
+                day,
+                "a day above 0 and at most 36525 (no key: open from the start)",
+            ));
+        }
+        check_changes(
+            at.clone().key("changes"),
+            &port.changes,
+            true,
+            port.opens_day,
+        )?;
         for dir in Direction::BOTH {
             let side = &mut port.sides[dir.index()];
             check_side(at.clone().key(dir.name()), side, port.change, &self.classes)?;
@@ -426,6 +444,27 @@ impl NetworkBuilder {
         for (i, c) in section.random_cuts.iter_mut().enumerate() {
             check_random_cuts(at.clone().key("random_cuts").index(i), c, false)?;
         }
+        check_changes(at.clone().key("changes"), &section.changes, false, None)?;
+        if section.single_track && section.paths_per_day.is_none() {
+            return Err(InvalidField::new(
+                at.clone().key("paths_per_day"),
+                "none on a single track",
+                "the paths a day that the single track offers both directions together \
+                 (or passing_loops to derive them)",
+            ));
+        }
+        if section.paths_per_day.is_none()
+            && let Some(i) = section
+                .changes
+                .iter()
+                .position(|c| c.cut.capacity > 0.0 && c.cut.capacity != 1.0)
+        {
+            return Err(InvalidField::new(
+                at.clone().key("changes").index(i).key("capacity_factor"),
+                section.changes[i].cut.capacity,
+                "paths_per_day on the section (a change scales its paths), or a factor of 0 or 1",
+            ));
+        }
         if section.paths_per_day.is_none() {
             // Without paths a day, only a full stop can cut a section.
             let partial = section
@@ -459,6 +498,25 @@ impl NetworkBuilder {
         self.section_ids.push(id.to_string());
         self.headways.push(headway);
         Ok(s)
+    }
+
+    /// Dates the run: day 0 is 1 January of `year`, and results are
+    /// reported per calendar year (365 days each) as well as overall.
+    ///
+    /// # Errors
+    ///
+    /// An [`InvalidField`] at `demand.start_year` for a year before 1900
+    /// or after 2200.
+    pub fn start_year(&mut self, year: u32) -> Result<(), InvalidField> {
+        if !(1900..=2200).contains(&year) {
+            return Err(InvalidField::new(
+                FieldPath::root().key("demand").key("start_year"),
+                year,
+                "a year from 1900 to 2200",
+            ));
+        }
+        self.start_year = Some(year);
+        Ok(())
     }
 
     /// Sets the demand multiplier (applied to every flow's trains per
@@ -568,6 +626,26 @@ impl NetworkBuilder {
                 def.containers_per_train,
                 "from 1 to 1000 containers",
             ));
+        }
+        let mut year_factors = Vec::new();
+        if !def.growth_per_year.is_empty() {
+            let mut factor = 1.0;
+            year_factors.push(factor);
+            for y in 0..MAX_YEARS {
+                let i = y.min(def.growth_per_year.len() - 1);
+                let r = def.growth_per_year[i];
+                if !(r.is_finite() && r > -1.0 && r <= 10.0) {
+                    return Err(InvalidField::new(
+                        at.clone().key("growth_per_year").index(i),
+                        r,
+                        "a yearly rate above -1 (-100 %) and at most 10 (+1000 %)",
+                    ));
+                }
+                // At most 11-fold a year over 100 years: finite. A run's
+                // size is checked against the trains it releases.
+                factor *= 1.0 + r;
+                year_factors.push(factor);
+            }
         }
         let candidates = def.via.len().max(1);
         let shares = check_shares(
@@ -681,6 +759,7 @@ impl NetworkBuilder {
                 shares,
                 policy: def.routing,
                 arrival: def.arrival,
+                year_factors,
             },
             def.trains_per_year,
         ));
@@ -790,6 +869,7 @@ impl NetworkBuilder {
                 })
                 .collect(),
             seasonality: self.seasonality.unwrap_or([1.0; 12]),
+            start_year: self.start_year,
             groups: self.groups,
             classes: self.classes,
         })
@@ -839,6 +919,55 @@ fn check_cut(at: &FieldPath, c: &Cut, cranes: bool) -> Result<(), InvalidField> 
                 "no cranes factor: a section has no cranes"
             },
         ));
+    }
+    Ok(())
+}
+
+/// Changes in order of their days, each after the opening (if any), with
+/// factors from 0 to 100.
+fn check_changes(
+    at: FieldPath,
+    changes: &[Change],
+    cranes: bool,
+    opens_day: Option<f64>,
+) -> Result<(), InvalidField> {
+    let mut last = opens_day.unwrap_or(0.0);
+    for (i, c) in changes.iter().enumerate() {
+        let ci = at.clone().index(i);
+        if !(c.from_day >= 0.0 && c.from_day <= 36_525.0)
+            || (i > 0 || opens_day.is_some()) && c.from_day <= last
+        {
+            return Err(InvalidField::new(
+                ci.key("from_day"),
+                c.from_day,
+                match (i, opens_day) {
+                    (0, Some(_)) => {
+                        format!("a day after the port opens (day {last}) and at most 36525")
+                    }
+                    (0, None) => "a day from 0 to 36525".to_string(),
+                    _ => {
+                        format!("a day after the previous change's (day {last}) and at most 36525")
+                    }
+                },
+            ));
+        }
+        last = c.from_day;
+        for (key, v, applies) in [
+            ("capacity_factor", c.cut.capacity, true),
+            ("cranes_factor", c.cut.cranes, cranes),
+        ] {
+            if !(v.is_finite() && (0.0..=100.0).contains(&v)) || (!applies && v != 1.0) {
+                return Err(InvalidField::new(
+                    ci.clone().key(key),
+                    v,
+                    if applies {
+                        "a factor from 0 (stopped) to 100, relative to the scenario's value"
+                    } else {
+                        "no cranes factor: a section has no cranes"
+                    },
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -1074,6 +1203,9 @@ fn check_side(
 
 /// Checks a flow's route shares: one per candidate, each in [0, 1],
 /// summing to 1. Policies that ignore shares may omit them.
+/// The most years a run may span (36,525 days).
+const MAX_YEARS: usize = 100;
+
 fn check_shares(
     at: FieldPath,
     shares: &[f64],

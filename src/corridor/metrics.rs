@@ -20,10 +20,10 @@
 
 use super::ids::Direction;
 use super::network::Network;
-use super::report::{ReplicationReport, SideStats, Tally, ms_to_hours};
+use super::report::{ReplicationReport, SideStats, Tally, YearStats, ms_to_hours};
 use crate::metric::{MetricKey, Observation, Unit};
 use crate::stats::{Histogram, OnlineStats};
-use crate::time::{SimTime, TICKS_PER_HOUR};
+use crate::time::{SimDuration, SimTime, TICKS_PER_HOUR};
 
 fn side_key(port: &str, dir: Direction, measure: &str, unit: Unit) -> MetricKey {
     MetricKey::new("port", measure, unit)
@@ -257,6 +257,59 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
             per_day(n.cancelled_trains),
         );
     }
+    for y in &r.years {
+        visit_year(r, y, every_side, put);
+    }
+}
+
+/// The metrics of one calendar year: per port side, the trains handed over
+/// and the waiting at the port; per group, the waiting (both directions and
+/// each) and the throughput each way. Keys carry a `year` label after the
+/// others: `group.cn_kz.2028.delay_mean_h`.
+fn visit_year(
+    r: &ReplicationReport,
+    y: &YearStats,
+    every_side: bool,
+    put: &mut dyn FnMut(MetricKey, Option<f64>),
+) {
+    let days = y.days();
+    let per_day = |n: u64| (days > 0.0).then(|| n as f64 / days);
+    let label = y.year.to_string();
+    for (p, sides) in r.ports.iter().zip(&y.sides) {
+        for dir in Direction::BOTH {
+            if p.sides[dir.index()].arrivals == 0 && !every_side {
+                continue;
+            }
+            let s = &sides[dir.index()];
+            let k = |m: &str, u: Unit| side_key(&p.id, dir, m, u).with("year", &label);
+            put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
+            put(k("delay_mean", Unit::Hours), s.delay_hours.mean());
+        }
+    }
+    for (name, members) in &r.groups {
+        let merged = |dirs: &[Direction]| {
+            let (mut delay, mut served) = (OnlineStats::new(), 0);
+            for &p in members {
+                for d in dirs {
+                    let s = &y.sides[p][d.index()];
+                    delay.merge(&s.delay_hours);
+                    served += s.departed;
+                }
+            }
+            (delay, served)
+        };
+        let g = |m: &str, u: Unit| MetricKey::new("group", m, u).with("group", name);
+        put(
+            g("delay_mean", Unit::Hours).with("year", &label),
+            merged(&Direction::BOTH).0.mean(),
+        );
+        for dir in Direction::BOTH {
+            let (delay, served) = merged(&[dir]);
+            let k = |m: &str, u: Unit| g(m, u).with("direction", dir.name()).with("year", &label);
+            put(k("throughput", Unit::TrainsPerDay), per_day(served));
+            put(k("delay_mean", Unit::Hours), delay.mean());
+        }
+    }
 }
 
 /// The metrics of the mechanics a side has: a finite siding, departure
@@ -383,8 +436,24 @@ impl ReplicationReport {
 
 /// Every metric key a replication of `net` may report, in the order of
 /// [`ReplicationReport::observation`].
+///
+/// These are the keys of a run of one year or less without per-year
+/// results; [`metric_keys_over`] adds those of each calendar year a run
+/// covers when the network has a start year.
 pub fn metric_keys(net: &Network) -> Vec<MetricKey> {
-    let empty = Tally::new(net, SimTime::ZERO).into_report();
+    metric_keys_over(net, SimDuration::ZERO, SimDuration::ZERO)
+}
+
+/// Every metric key a replication of `net` with this warm-up and horizon
+/// may report: [`metric_keys`], and for a network with a start year the
+/// per-year keys of each calendar year the measured span covers.
+pub fn metric_keys_over(
+    net: &Network,
+    warmup: SimDuration,
+    horizon: SimDuration,
+) -> Vec<MetricKey> {
+    let start = SimTime::ZERO + warmup;
+    let empty = Tally::new(net, start, start + horizon).into_report();
     let mut keys = Vec::new();
     visit(&empty, true, &mut |k, _| keys.push(k));
     keys

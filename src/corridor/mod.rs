@@ -93,16 +93,17 @@ pub use dist::{DistError, HoursDist};
 pub use ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
-pub use metrics::metric_keys;
+pub use metrics::{metric_keys, metric_keys_over};
 pub use model::{CorridorEvent, CorridorModel, MAX_TRAINS_IN_SYSTEM, RunSettings};
 pub use network::{
-    Acceptance, ArrivalProcess, BorderPort, ClassAtSide, ClosureWindow, Cut, CutTarget, DatedCut,
-    Destination, Flow, FlowDef, Handling, Hold, LocomotivePool, Network, Place, PlaceKind,
-    PortSide, RandomClosures, RandomCuts, Refused, Refuser, Route, Section, TrafficClass,
-    WagonPool, WorkingHours,
+    Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClosureWindow, Cut, CutTarget,
+    DatedCut, Destination, Flow, FlowDef, Handling, Hold, LocomotivePool, Network, Place,
+    PlaceKind, PortSide, RandomClosures, RandomCuts, Refused, Refuser, Route, Section,
+    TrafficClass, WagonPool, WorkingHours,
 };
 pub use report::{
     ClassFlowStats, ClassInfo, FlowStats, LineStats, NetworkStats, OdStats, PortStats,
-    ReplicationReport, SectionStats, SideStats, TraceEvent, TraceRecord, ms_to_hours,
+    ReplicationReport, SectionStats, SideStats, TraceEvent, TraceRecord, YearSide, YearStats,
+    ms_to_hours, years_of,
 };
-pub use routing::{FixedShares, RoutingContext, RoutingPolicy, ShortestExpectedDelay};
+pub use routing::{FixedShares, Logit, RoutingContext, RoutingPolicy, ShortestExpectedDelay};

@@ -345,6 +345,20 @@ pub struct DatedCut {
     pub cut: Cut,
 }
 
+/// A dated change of capacity that stays: from `from_day` on, the
+/// factors on the capacity (handover caps; a section's paths) and on the
+/// cranes are those given, relative to the values in the scenario, until
+/// the next change. They may exceed 1 (a cap raised, a line doubled).
+/// Reductions ([`DatedCut`], [`RandomCuts`]) multiply on top.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Change {
+    /// From when, counted from the start of the run including warm-up
+    /// \[days\].
+    pub from_day: f64,
+    /// The factors from then on.
+    pub cut: Cut,
+}
+
 /// Random capacity reductions with a seasonal profile (storms in winter,
 /// say): events arrive as a Poisson process whose rate follows the
 /// months' weights.
@@ -380,6 +394,13 @@ pub struct BorderPort {
     pub cuts: Vec<DatedCut>,
     /// Random reductions of capacity.
     pub random_cuts: Vec<RandomCuts>,
+    /// When the port opens \[days from the start of the run\]: before
+    /// then it hands nothing over and no route choice takes it. `None`:
+    /// open from the start.
+    pub opens_day: Option<f64>,
+    /// Dated changes of capacity that stay (a ramp-up after opening, a
+    /// cap raised), in order of their days.
+    pub changes: Vec<Change>,
     /// Westbound and eastbound sides, by [`Direction::index`].
     pub sides: [PortSide; 2],
 }
@@ -402,6 +423,8 @@ impl BorderPort {
             scheduled_closures: Vec::new(),
             cuts: Vec::new(),
             random_cuts: Vec::new(),
+            opens_day: None,
+            changes: Vec::new(),
             sides,
         }
     }
@@ -445,8 +468,13 @@ pub struct Section {
     pub gauge: Gauge,
     /// Running time end to end \[h\].
     pub running: HoursDist,
-    /// Train paths per day in each direction; `None` for unconstrained.
+    /// Train paths per day in each direction (both directions together on
+    /// a single track); `None` for unconstrained.
     pub paths_per_day: Option<f64>,
+    /// A single track: its paths, and its capacity in trains, serve both
+    /// directions together, so that trains one way take them from the
+    /// other (they meet only at the passing loops).
+    pub single_track: bool,
     /// The most trains on the section at once in each direction, running or
     /// held at its far end (trains that cannot enter the port there wait
     /// on the line); a train finding it full waits at the place before.
@@ -456,6 +484,9 @@ pub struct Section {
     pub cuts: Vec<DatedCut>,
     /// Random reductions of the paths.
     pub random_cuts: Vec<RandomCuts>,
+    /// Dated changes of the paths that stay (a second track), in order of
+    /// their days.
+    pub changes: Vec<Change>,
     /// When the railway stops accepting trains for the section, in each
     /// direction: the backlog is the trains waiting to enter it (every
     /// class counts).
@@ -471,9 +502,11 @@ impl Section {
             gauge,
             running,
             paths_per_day: None,
+            single_track: false,
             capacity_trains: None,
             cuts: Vec::new(),
             random_cuts: Vec::new(),
+            changes: Vec::new(),
             acceptance: None,
         }
     }
@@ -528,6 +561,11 @@ pub struct FlowDef {
     pub routing: Arc<dyn RoutingPolicy>,
     /// The release process.
     pub arrival: ArrivalProcess,
+    /// Demand growth from one year of the run to the next, as rates
+    /// (`0.03` for +3 %): the first from year 1 to year 2, and so on; the
+    /// last applies to every later year. Empty: the same every year. Years
+    /// count 365 days from the start of the run (warm-up included).
+    pub growth_per_year: Vec<f64>,
 }
 
 /// One destination of a flow, with its candidate routes.
@@ -567,6 +605,9 @@ pub struct Flow {
     pub policy: Arc<dyn RoutingPolicy>,
     /// The release process.
     pub arrival: ArrivalProcess,
+    /// The demand of each year of the run relative to the first, from
+    /// the flow's growth rates (empty: 1 every year).
+    pub year_factors: Vec<f64>,
 }
 
 impl std::fmt::Debug for Flow {
@@ -600,6 +641,7 @@ pub struct Network {
     pub(super) seasonality: [f64; 12],
     pub(super) groups: Vec<(String, Vec<PortId>)>,
     pub(super) classes: Vec<TrafficClass>,
+    pub(super) start_year: Option<u32>,
 }
 
 impl Network {
@@ -673,6 +715,12 @@ impl Network {
     /// average weighted by the days of each month is exactly 1.
     pub fn seasonality(&self) -> &[f64; 12] {
         &self.seasonality
+    }
+
+    /// The calendar year in which the run starts (day 0 is its 1 January),
+    /// if the network has one: then results are reported per year as well.
+    pub fn start_year(&self) -> Option<u32> {
+        self.start_year
     }
 
     /// Named groups of ports reported together.

@@ -477,17 +477,82 @@ pub struct ReplicationReport {
     pub network: NetworkStats,
     /// The train trace, if asked for.
     pub trace: Option<Vec<TraceRecord>>,
+    /// Per calendar year of the measured span, when the network has a
+    /// start year (see [`Network::start_year`]); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<YearStats>,
+}
+
+/// What one calendar year of the measured span saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YearStats {
+    /// The calendar year.
+    pub year: u32,
+    /// The measured part of the year: from here…
+    pub start: SimTime,
+    /// …to here.
+    pub end: SimTime,
+    /// Per port, per direction (by [`Direction::index`]).
+    pub sides: Vec<[YearSide; 2]>,
+}
+
+/// One port side in one year.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct YearSide {
+    /// Trains handed over at the border.
+    pub handed_over: u64,
+    /// Formations that left the facility.
+    pub departed: u64,
+    /// Each departing formation's waiting at the port \[h\].
+    pub delay_hours: OnlineStats,
+}
+
+impl YearStats {
+    /// Measured days of the year.
+    pub fn days(&self) -> f64 {
+        self.end
+            .since(self.start)
+            .unwrap_or(SimDuration::ZERO)
+            .as_days_f64()
+    }
+}
+
+/// The calendar years the span from `start` to `end` covers, each with its
+/// measured part, for a run whose day 0 is 1 January of `start_year`.
+pub fn years_of(start_year: u32, start: SimTime, end: SimTime, ports: usize) -> Vec<YearStats> {
+    let mut out = Vec::new();
+    let mut k: u64 = 0;
+    loop {
+        let (from, to) = (
+            SimTime::ZERO + SimDuration::from_days(365 * k),
+            SimTime::ZERO + SimDuration::from_days(365 * (k + 1)),
+        );
+        if from >= end {
+            return out;
+        }
+        if to > start {
+            out.push(YearStats {
+                year: start_year + k as u32,
+                start: from.max(start),
+                end: to.min(end),
+                sides: vec![Default::default(); ports],
+            });
+        }
+        k += 1;
+    }
 }
 
 /// The accumulator a running model writes into.
 pub(crate) struct Tally {
     report: ReplicationReport,
+    /// The index in `report.years` of the year under way.
+    year: usize,
     /// For each flow and destination, the index of its OD pair.
     od_index: Vec<Vec<u32>>,
 }
 
 impl Tally {
-    pub(crate) fn new(net: &Network, start: SimTime) -> Self {
+    pub(crate) fn new(net: &Network, start: SimTime, end: SimTime) -> Self {
         let id = |p: PlaceId| net.place(p).id.clone();
         let mut pairs = std::collections::BTreeMap::new();
         for f in net.flows() {
@@ -510,7 +575,12 @@ impl Tally {
             .collect();
         Tally {
             od_index,
+            year: 0,
             report: ReplicationReport {
+                years: net
+                    .start_year()
+                    .map(|y| years_of(y, start, end, net.ports().len()))
+                    .unwrap_or_default(),
                 start,
                 end: start,
                 events: 0,
@@ -677,6 +747,9 @@ impl Tally {
         class: ClassId,
         waited: SimDuration,
     ) {
+        if let Some(y) = self.report.years.get_mut(self.year) {
+            y.sides[p.index()][d.index()].handed_over += 1;
+        }
         let side = self.side(p, d);
         side.handed_over += 1;
         side.border_ms += u128::from(waited.as_millis());
@@ -901,6 +974,11 @@ impl Tally {
         dwell: SimDuration,
         delay: SimDuration,
     ) {
+        if let Some(y) = self.report.years.get_mut(self.year) {
+            let s = &mut y.sides[p.index()][d.index()];
+            s.departed += 1;
+            s.delay_hours.push(delay.as_hours_f64());
+        }
         let side = self.side(p, d);
         side.departed += 1;
         side.containers_out += u64::from(units);
@@ -936,6 +1014,11 @@ impl Tally {
     }
 
     /// The report as it stands (for a network's shape without a run).
+    /// A new calendar year begins.
+    pub(crate) fn next_year(&mut self) {
+        self.year += 1;
+    }
+
     pub(crate) fn into_report(self) -> ReplicationReport {
         self.report
     }

@@ -96,3 +96,107 @@ impl RoutingPolicy for ShortestExpectedDelay {
         best.1
     }
 }
+
+/// A logit choice on expected time: candidate `k` is taken with
+/// probability proportional to `w_k · exp(−T_k / θ)`, where `T_k` is the
+/// model's expected time to destination by `k` (running, processing, and
+/// the trains queued at and *on their way to* each port ahead), `w_k` the
+/// scenario's shares (equal without them) and `θ` the scale.
+///
+/// The draw is the train's own uniform number, so that trains deciding
+/// together do not all switch at once: each new decision raises the load
+/// its candidate shows to the next one, and the probabilities move
+/// smoothly with the times. A small scale approaches the shortest expected
+/// time; a large one, the shares. A candidate whose expected time is
+/// infinite (a port not yet open, a closed line) is never taken while
+/// another is finite.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Logit {
+    /// The scale θ \[h\]: a time difference of θ changes the odds by a
+    /// factor of e.
+    pub scale_hours: f64,
+}
+
+impl Logit {
+    /// The choice probabilities for the times `hours` with weights
+    /// `weights` (empty: equal), as [`choose`](RoutingPolicy::choose)
+    /// draws them.
+    pub fn probabilities(&self, hours: &[f64], weights: &[f64]) -> Vec<f64> {
+        let best = hours.iter().copied().fold(f64::INFINITY, f64::min);
+        let w = |k: usize| weights.get(k).copied().unwrap_or(1.0);
+        if !best.is_finite() {
+            // Nothing is open: the weights alone.
+            let total: f64 = (0..hours.len()).map(w).sum();
+            return (0..hours.len())
+                .map(|k| {
+                    if total > 0.0 {
+                        w(k) / total
+                    } else {
+                        1.0 / hours.len() as f64
+                    }
+                })
+                .collect();
+        }
+        let raw: Vec<f64> = hours
+            .iter()
+            .enumerate()
+            .map(|(k, &h)| {
+                if h.is_finite() {
+                    w(k) * (-(h - best) / self.scale_hours).exp()
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let total: f64 = raw.iter().sum();
+        if total > 0.0 {
+            raw.iter().map(|r| r / total).collect()
+        } else {
+            // Every finite candidate has weight 0: the quickest alone.
+            hours
+                .iter()
+                .map(|&h| f64::from(u8::from(h == best)))
+                .collect()
+        }
+    }
+}
+
+impl RoutingPolicy for Logit {
+    fn name(&self) -> &str {
+        "logit"
+    }
+
+    fn choose(&self, ctx: &RoutingContext<'_>) -> usize {
+        let hours: Vec<f64> = (0..ctx.candidates)
+            .map(|k| (ctx.expected_hours)(k))
+            .collect();
+        pick_by_share(
+            self.probabilities(&hours, ctx.shares).into_iter(),
+            ctx.uniform,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logit_probabilities() {
+        let l = Logit { scale_hours: 2.0 };
+        let p = l.probabilities(&[10.0, 10.0], &[]);
+        assert_eq!(p, vec![0.5, 0.5]);
+        // Two hours later: odds e to 1.
+        let p = l.probabilities(&[10.0, 12.0], &[]);
+        assert!((p[0] / p[1] - std::f64::consts::E).abs() < 1e-12);
+        // Weights multiply the odds.
+        let p = l.probabilities(&[10.0, 10.0], &[0.75, 0.25]);
+        assert!((p[0] - 0.75).abs() < 1e-12);
+        // An infinite time is never taken while another is finite.
+        let p = l.probabilities(&[f64::INFINITY, 30.0], &[0.9, 0.1]);
+        assert_eq!(p, vec![0.0, 1.0]);
+        // All infinite: the weights.
+        let p = l.probabilities(&[f64::INFINITY, f64::INFINITY], &[0.9, 0.1]);
+        assert_eq!(p, vec![0.9, 0.1]);
+    }
+}

@@ -143,6 +143,10 @@ pub struct DemandSpec {
     /// that their average weighted by the days of each month is 1, so
     /// `trains_per_year` holds whatever their scale.
     pub seasonality: Vec<f64>,
+    /// The calendar year the run starts in (day 0 is its 1 January):
+    /// results are then reported per year as well as overall.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<u32>,
 }
 
 impl Default for DemandSpec {
@@ -150,6 +154,7 @@ impl Default for DemandSpec {
         DemandSpec {
             multiplier: 1.0,
             seasonality: vec![1.0; 12],
+            start_year: None,
         }
     }
 }
@@ -212,6 +217,14 @@ pub struct PortSpec {
     /// Random reductions of capacity with a seasonal profile (storms).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub random_cuts: Vec<RandomCutSpec>,
+    /// The day the port opens, counted from the start of the run
+    /// including warm-up; absent: open from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_day: Option<f64>,
+    /// Dated changes of capacity that stay, in order of their days (a
+    /// ramp-up after opening, a cap doubled).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangeSpec>,
     /// Trains travelling towards Europe, served on the western side.
     pub westbound: PortSideSpec,
     /// Trains travelling towards China, served on the eastern side.
@@ -433,6 +446,23 @@ pub struct CutSpec {
     pub cranes_factor: f64,
 }
 
+/// A dated change of capacity that stays until the next one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeSpec {
+    /// From when, counted from the start of the run including warm-up
+    /// \[days\].
+    pub from_day: f64,
+    /// Factor on the handover caps (a section: on its paths) relative to
+    /// the scenario's values, 0 to 100.
+    #[serde(default = "unit")]
+    pub capacity_factor: f64,
+    /// Factor on the cranes and transloading tracks, 0 to 100 (ports
+    /// only).
+    #[serde(default = "unit")]
+    pub cranes_factor: f64,
+}
+
 /// Random reductions of capacity with a seasonal profile.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -468,6 +498,11 @@ pub struct ClassSpec {
     pub name: String,
     /// Tonnes a container or wagon carries \[t\].
     pub tonnes_per_unit: f64,
+    /// Demand growth of the class's flows from one year of the run to the
+    /// next (`0.03` for +3 %), the last rate for every later year; a flow's
+    /// own `growth_per_year` takes precedence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub growth_per_year: Vec<f64>,
 }
 
 fn one() -> u32 {
@@ -486,9 +521,18 @@ pub struct SectionSpec {
     pub gauge_mm: u32,
     /// Running time end to end.
     pub running: DistSpec,
-    /// Train paths per day in each direction; absent for unconstrained.
+    /// Train paths per day in each direction (on a single track, both
+    /// directions together); absent for unconstrained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths_per_day: Option<f64>,
+    /// A single track: both directions share its paths and its capacity.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub single_track: bool,
+    /// Passing loops on a single track: without `paths_per_day`, the
+    /// paths a day both directions together are `24 × (loops + 1) / mean
+    /// running time`, one train a block at a time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing_loops: Option<u32>,
     /// The most trains on the section at once in each direction, running or
     /// held at its far end; absent for unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -499,6 +543,9 @@ pub struct SectionSpec {
     /// Random reductions of the paths.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub random_cuts: Vec<RandomCutSpec>,
+    /// Dated changes of the paths that stay (a second track opened).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<ChangeSpec>,
     /// When the railway stops accepting trains for the section (in each
     /// direction, counting the trains waiting to enter it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -524,14 +571,25 @@ pub enum DirectionSpec {
 }
 
 /// How trains of a flow choose among their candidate routes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+///
+/// In TOML: `routing = "fixed_shares"`, `routing = "shortest_expected_delay"`
+/// or `routing = { logit = { scale_hours = 6.0 } }`.
+#[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoutingSpec {
     /// Draw a route with the given shares.
     #[default]
     FixedShares,
-    /// Take the route with the least expected delay given current queues.
+    /// Take the route with the least expected time given the trains queued
+    /// at and on their way to each port ahead.
     ShortestExpectedDelay,
+    /// A logit choice on expected time, the shares (if given) weighting
+    /// the candidates.
+    Logit {
+        /// The scale \[h\]: a time difference of this much changes the
+        /// odds by a factor of e.
+        scale_hours: f64,
+    },
 }
 
 /// How a flow's trains are released.
@@ -582,6 +640,10 @@ pub struct FlowSpec {
     /// Routing policy.
     #[serde(default)]
     pub routing: RoutingSpec,
+    /// Demand growth from one year of the run to the next (`0.03` for
+    /// +3 %), the last rate for every later year; absent: the class's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub growth_per_year: Vec<f64>,
     /// Release process.
     #[serde(default)]
     pub arrival: ArrivalSpec,

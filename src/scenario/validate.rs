@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use super::experiment::{Experiment, MAX_TRAINS_PER_REPLICATION, SweepSettings};
 use super::spec::{
-    AcceptanceSpec, ArrivalSpec, ClassAtSideSpec, CutSpec, DirectionSpec, DistSpec, ExperimentSpec,
-    GaugeChangeSpec, HandlingSpec, HoldSpec, NodeKindSpec, PortSideSpec, RandomCutSpec,
-    RefusedSpec, RoutingSpec, ScenarioSpec,
+    AcceptanceSpec, ArrivalSpec, ChangeSpec, ClassAtSideSpec, CutSpec, DirectionSpec, DistSpec,
+    ExperimentSpec, GaugeChangeSpec, HandlingSpec, HoldSpec, NodeKindSpec, PortSideSpec,
+    RandomCutSpec, RefusedSpec, RoutingSpec, ScenarioSpec,
 };
 use crate::corridor::{
-    Acceptance, ArrivalProcess, BorderPort, ClassAtSide, ClassId, ClosureWindow, Cut, DatedCut,
-    Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist, LocomotivePool,
-    Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RandomCuts, Refused, RoutingPolicy,
-    Section, ShortestExpectedDelay, TrafficClass, WagonPool, WorkingHours, metric_keys,
+    Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClassId, ClosureWindow, Cut,
+    DatedCut, Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist,
+    LocomotivePool, Logit, Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RandomCuts,
+    Refused, RoutingPolicy, Section, ShortestExpectedDelay, TrafficClass, WagonPool, WorkingHours,
+    metric_keys,
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::MetricKey;
@@ -202,6 +203,16 @@ fn cut(c: &CutSpec) -> DatedCut {
     }
 }
 
+fn change(c: &ChangeSpec) -> Change {
+    Change {
+        from_day: c.from_day,
+        cut: Cut {
+            capacity: c.capacity_factor,
+            cranes: c.cranes_factor,
+        },
+    }
+}
+
 fn random_cut(path: FieldPath, c: &RandomCutSpec) -> Result<RandomCuts, InvalidField> {
     let mut weights = [0.0; 12];
     if c.monthly_weights.len() != 12 {
@@ -276,7 +287,25 @@ pub(super) fn size(
     let per_day =
         net.trains_per_day(Direction::Westbound) + net.trains_per_day(Direction::Eastbound);
     let days = (exp.warmup + exp.horizon).as_days_f64();
-    let trains = per_day * days;
+    // Each flow's trains over the run, year by year with its growth.
+    let trains: f64 = net
+        .flows()
+        .iter()
+        .map(|f| {
+            let mut total = 0.0;
+            let mut year = 0;
+            while (year as f64) * 365.0 < days {
+                let span = (days - year as f64 * 365.0).min(365.0);
+                let factor = match f.year_factors.len() {
+                    0 => 1.0,
+                    n => f.year_factors[year.min(n - 1)],
+                };
+                total += f.trains_per_day * factor * span;
+                year += 1;
+            }
+            total
+        })
+        .sum();
     if trains > MAX_TRAINS_PER_REPLICATION {
         return Err(InvalidField::new(
             FieldPath::root().key("experiment").key("horizon_days"),
@@ -300,6 +329,15 @@ pub(super) fn size(
 pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
     let mut b = NetworkBuilder::new();
     for (id, c) in &spec.classes {
+        for (i, &r) in c.growth_per_year.iter().enumerate() {
+            if !(r.is_finite() && r > -1.0 && r <= 10.0) {
+                return Err(InvalidField::new(
+                    at("classes", id).key("growth_per_year").index(i),
+                    r,
+                    "a yearly rate above -1 (-100 %) and at most 10 (+1000 %)",
+                ));
+            }
+        }
         b.class(
             id,
             TrafficClass {
@@ -357,6 +395,8 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                     .enumerate()
                     .map(|(i, c)| random_cut(path.clone().key("random_cuts").index(i), c))
                     .collect::<Result<_, _>>()?,
+                opens_day: p.opens_day,
+                changes: p.changes.iter().map(change).collect(),
                 sides: [
                     side(&b, path.clone().key("westbound"), &p.westbound)?,
                     side(&b, path.key("eastbound"), &p.eastbound)?,
@@ -372,12 +412,43 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
         let path = at("sections", id);
         let from = lookup(&b, path.clone().key("from"), &s.from)?;
         let to = lookup(&b, path.clone().key("to"), &s.to)?;
+        let running = dist(path.clone().key("running"), &s.running)?;
+        let paths_per_day = match (s.paths_per_day, s.passing_loops) {
+            (Some(_), Some(_)) => {
+                return Err(InvalidField::new(
+                    path.clone().key("passing_loops"),
+                    "both passing_loops and paths_per_day",
+                    "one of them: paths_per_day, or passing_loops to derive them",
+                ));
+            }
+            (None, Some(loops)) if !s.single_track => {
+                return Err(InvalidField::new(
+                    path.clone().key("passing_loops"),
+                    loops,
+                    "no passing loops on a section that is not single_track",
+                ));
+            }
+            (None, Some(loops)) => {
+                if loops > 1000 {
+                    return Err(InvalidField::new(
+                        path.clone().key("passing_loops"),
+                        loops,
+                        "from 0 to 1000 loops",
+                    ));
+                }
+                // One train a block at a time, alternately each way.
+                Some(24.0 * f64::from(loops + 1) / running.mean_hours().max(1e-3))
+            }
+            (paths, None) => paths,
+        };
         let section = Section {
             from,
             to,
             gauge: gauge(path.clone().key("gauge_mm"), s.gauge_mm)?,
-            running: dist(path.clone().key("running"), &s.running)?,
-            paths_per_day: s.paths_per_day,
+            running,
+            paths_per_day,
+            single_track: s.single_track,
+            changes: s.changes.iter().map(change).collect(),
             capacity_trains: s.capacity_trains,
             cuts: s.cuts.iter().map(cut).collect(),
             random_cuts: s
@@ -391,6 +462,9 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
         b.section(id, section)?;
     }
     b.demand(spec.demand.multiplier, &spec.demand.seasonality)?;
+    if let Some(year) = spec.demand.start_year {
+        b.start_year(year)?;
+    }
     for (id, f) in &spec.flows {
         let path = at("flows", id);
         let origin = lookup(&b, path.clone().key("origin"), &f.origin)?;
@@ -438,6 +512,16 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
         let routing: Arc<dyn RoutingPolicy> = match f.routing {
             RoutingSpec::FixedShares => Arc::new(FixedShares),
             RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
+            RoutingSpec::Logit { scale_hours } => {
+                if !(scale_hours.is_finite() && (0.01..=10_000.0).contains(&scale_hours)) {
+                    return Err(InvalidField::new(
+                        path.clone().key("routing").key("logit").key("scale_hours"),
+                        scale_hours,
+                        "a scale from 0.01 to 10000 hours",
+                    ));
+                }
+                Arc::new(Logit { scale_hours })
+            }
         };
         let arrival = match &f.arrival {
             ArrivalSpec::Poisson => ArrivalProcess::Poisson,
@@ -462,6 +546,14 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                 shares: f.shares.clone(),
                 routing,
                 arrival,
+                growth_per_year: if f.growth_per_year.is_empty() {
+                    spec.classes
+                        .get(&f.class)
+                        .map(|c| c.growth_per_year.clone())
+                        .unwrap_or_default()
+                } else {
+                    f.growth_per_year.clone()
+                },
             },
         )?;
     }
@@ -509,6 +601,15 @@ fn metric(path: FieldPath, name: &str, net: &Network) -> Result<MetricKey, Inval
 /// what `net` reports.
 pub(super) fn experiment(e: &ExperimentSpec, net: &Network) -> Result<Experiment, InvalidField> {
     let root = FieldPath::root().key("experiment");
+    if e.seed > i64::MAX as u64 {
+        // TOML integers are signed: a larger seed could not be written
+        // back (variants are laid over the file as TOML).
+        return Err(InvalidField::new(
+            root.key("seed"),
+            e.seed,
+            format!("a seed from 0 to {}", i64::MAX),
+        ));
+    }
     if e.replications == 0 || e.replications > MAX_REPLICATIONS {
         return Err(InvalidField::new(
             root.key("replications"),

@@ -20,7 +20,7 @@ pub use defaults::{
 };
 pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
 
-use crate::corridor::{CorridorModel, Network, RunSettings, metric_keys};
+use crate::corridor::{CorridorModel, Network, RunSettings, metric_keys_over};
 use crate::error::ScenarioError;
 use crate::metric::{MetricKey, Observation};
 use crate::montecarlo::{
@@ -123,7 +123,7 @@ impl CorridorExperiment {
 
 impl Replicate for CorridorExperiment {
     fn metric_keys(&self) -> Vec<MetricKey> {
-        metric_keys(&self.network)
+        metric_keys_over(&self.network, self.warmup, self.horizon)
     }
 
     fn replicate(&self, seed: u64, replication: u64) -> Result<Observation, ModelError> {
@@ -416,7 +416,7 @@ impl StudyPlan {
         }
         let mut keys: Vec<MetricKey> = Vec::new();
         for (_, s) in &self.variants {
-            for k in metric_keys(&s.network) {
+            for k in metric_keys_over(&s.network, s.experiment.warmup, s.experiment.horizon) {
                 if !keys.contains(&k) {
                     keys.push(k);
                 }

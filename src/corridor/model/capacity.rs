@@ -123,6 +123,57 @@ impl CorridorModel<'_> {
             for r in 0..random.len() {
                 self.schedule_random_cut(target, n + r, s.now(), s);
             }
+            let (opens, changes) = match target {
+                CutTarget::Port(p) => {
+                    let port = self.net.port(p);
+                    (port.opens_day, &port.changes)
+                }
+                CutTarget::Section(x) => (None, &self.net.sections()[x.index()].changes),
+            };
+            let at = |day: f64| {
+                SimDuration::try_from_hours_f64(day * 24.0)
+                    .expect("validated: a day from 0 to 36525")
+            };
+            if let Some(day) = opens {
+                s.schedule_in(at(day), CorridorEvent::Change(target, u32::MAX));
+            }
+            for (k, c) in changes.iter().enumerate() {
+                s.schedule_in(at(c.from_day), CorridorEvent::Change(target, k as u32));
+            }
+        }
+    }
+
+    /// Dated change `k` of `target` (`u32::MAX`: a port's opening) takes
+    /// effect: its factors replace the last change's, and work waiting for
+    /// capacity may start.
+    pub(super) fn change(&mut self, target: CutTarget, k: u32, s: &mut Scheduler<CorridorEvent>) {
+        const OPEN: Cut = Cut {
+            capacity: 1.0,
+            cranes: 1.0,
+        };
+        match target {
+            CutTarget::Port(p) => {
+                let c = if k == u32::MAX {
+                    OPEN
+                } else {
+                    self.net.port(p).changes[k as usize].cut
+                };
+                self.ports[p.index()].change = c;
+            }
+            CutTarget::Section(x) => {
+                self.sections[x.index()].change = self.net.sections()[x.index()].changes
+                    [k as usize]
+                    .cut
+                    .capacity;
+            }
+        }
+        self.refactor(target);
+        match target {
+            CutTarget::Port(p) => self.restart_port(p, s),
+            CutTarget::Section(x) => {
+                self.admit(x, false, s);
+                self.admit(x, true, s);
+            }
         }
     }
 
@@ -141,7 +192,7 @@ impl CorridorModel<'_> {
         let rate_per_day = r.events_per_year / 365.0;
         let rng = self.cut_rng(target, k - dated.len());
         let e: f64 = rng.sample(Exp1);
-        if let Some(at) = invert_intensity(&weights, from, e / rate_per_day, self.end) {
+        if let Some(at) = invert_intensity(&weights, &[], from, e / rate_per_day, self.end) {
             s.schedule_at(at.max(from), CorridorEvent::CutStart(target, k as u32))
                 .expect("not before now");
         }
@@ -198,14 +249,6 @@ impl CorridorModel<'_> {
     /// Counts reduction `k` of `target` in or out of force, and recomputes
     /// the target's factors.
     fn count_cut(&mut self, target: CutTarget, k: usize, on: bool) {
-        let cuts: Vec<Cut> = {
-            let (dated, random) = self.cuts_of(target);
-            dated
-                .iter()
-                .map(|d| d.cut)
-                .chain(random.iter().map(|r| r.cut))
-                .collect()
-        };
         let counts = match target {
             CutTarget::Port(p) => &mut self.ports[p.index()].cuts_on,
             CutTarget::Section(x) => &mut self.sections[x.index()].cuts_on,
@@ -215,7 +258,37 @@ impl CorridorModel<'_> {
         } else {
             counts[k] -= 1;
         }
-        let (mut capacity, mut cranes) = (1.0, 1.0);
+        self.refactor(target);
+    }
+
+    /// Recomputes `target`'s factors: the last dated change's, times those
+    /// of the reductions in force.
+    fn refactor(&mut self, target: CutTarget) {
+        let cuts: Vec<Cut> = {
+            let (dated, random) = self.cuts_of(target);
+            dated
+                .iter()
+                .map(|d| d.cut)
+                .chain(random.iter().map(|r| r.cut))
+                .collect()
+        };
+        let (counts, change) = match target {
+            CutTarget::Port(p) => {
+                let port = &self.ports[p.index()];
+                (&port.cuts_on, port.change)
+            }
+            CutTarget::Section(x) => {
+                let sec = &self.sections[x.index()];
+                (
+                    &sec.cuts_on,
+                    Cut {
+                        capacity: sec.change,
+                        cranes: 1.0,
+                    },
+                )
+            }
+        };
+        let (mut capacity, mut cranes) = (change.capacity, change.cranes);
         for (c, &n) in cuts.iter().zip(counts.iter()) {
             if n > 0 {
                 capacity *= c.capacity;

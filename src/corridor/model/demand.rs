@@ -38,6 +38,7 @@ impl CorridorModel<'_> {
                 (
                     invert_intensity(
                         self.net.seasonality(),
+                        &flow.year_factors,
                         now,
                         e / flow.trains_per_day,
                         self.end,
@@ -52,6 +53,7 @@ impl CorridorModel<'_> {
                 (
                     invert_intensity(
                         self.net.seasonality(),
+                        &flow.year_factors,
                         SimTime::ZERO,
                         (k + 0.5) / flow.trains_per_day,
                         self.end,
@@ -126,6 +128,7 @@ impl CorridorModel<'_> {
             pending: SimDuration::ZERO,
             track: NO_TRACK,
             locomotive: false,
+            heading: 0,
         };
         let id = self.insert(train);
         self.tally.released(f, containers);
@@ -323,9 +326,11 @@ impl CorridorModel<'_> {
 }
 
 /// The time after `from` at which `days` of base-rate intensity have
-/// accumulated under the monthly `weights`, or `None` past `end`.
+/// accumulated under the monthly `weights` times each year's factor in
+/// `years` (empty: 1; past its end, the last), or `None` past `end`.
 pub(super) fn invert_intensity(
     weights: &[f64; 12],
+    years: &[f64],
     from: SimTime,
     mut days: f64,
     end: SimTime,
@@ -343,7 +348,12 @@ pub(super) fn invert_intensity(
                 break;
             }
         }
-        let m = weights[month];
+        let year = (year_start / 365.0).round() as usize;
+        let m = weights[month]
+            * years
+                .get(year.min(years.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(1.0);
         let span = year_start + month_end - t;
         if m > 0.0 && days <= span * m {
             t += days / m;
@@ -370,21 +380,28 @@ mod tests {
         let end = SimTime::from_days(3650);
         let flat = [1.0; 12];
         // One day of intensity at rate 1 is one day.
-        let t = invert_intensity(&flat, SimTime::ZERO, 1.0, end).unwrap();
+        let t = invert_intensity(&flat, &[], SimTime::ZERO, 1.0, end).unwrap();
         assert!((day(t) - 1.0).abs() < 1e-6);
+        // Year factors: the second year runs at twice the rate, the third
+        // (past the list's end) as the second.
+        let years = [1.0, 2.0];
+        let t = invert_intensity(&flat, &years, SimTime::ZERO, 365.0 + 10.0, end).unwrap();
+        assert!((day(t) - 370.0).abs() < 1e-6, "{}", day(t));
+        let t = invert_intensity(&flat, &years, SimTime::from_days(730), 4.0, end).unwrap();
+        assert!((day(t) - 732.0).abs() < 1e-6, "{}", day(t));
         // Only December has intensity: anything starts in December.
         let mut december = [0.0; 12];
         december[11] = 12.0;
-        let t = invert_intensity(&december, SimTime::from_days(10), 0.5, end).unwrap();
+        let t = invert_intensity(&december, &[], SimTime::from_days(10), 0.5, end).unwrap();
         assert!((day(t) - (334.0 + 0.5 / 12.0)).abs() < 1e-6, "{}", day(t));
         // Across a year boundary: the December of the next year.
-        let t = invert_intensity(&december, SimTime::from_days(364), 12.5, end).unwrap();
+        let t = invert_intensity(&december, &[], SimTime::from_days(364), 12.5, end).unwrap();
         assert!(
             (day(t) - (365.0 + 334.0 + 0.5 / 12.0)).abs() < 1e-6,
             "{}",
             day(t)
         );
         // Past the end: none.
-        assert!(invert_intensity(&december, SimTime::ZERO, 1e6, end).is_none());
+        assert!(invert_intensity(&december, &[], SimTime::ZERO, 1e6, end).is_none());
     }
 }

@@ -95,6 +95,11 @@ pub enum CorridorEvent {
     CutStart(CutTarget, u32),
     /// A capacity reduction ends.
     CutEnd(CutTarget, u32),
+    /// A new calendar year begins (runs with a start year).
+    NewYear,
+    /// A dated change of capacity takes effect (its index among the
+    /// target's changes; `u32::MAX` for a port's opening).
+    Change(CutTarget, u32),
     /// A lifted ban lets the next train it held at its origin go.
     ReleaseRefused(Refuser),
     /// The warm-up ends: statistics restart.
@@ -185,6 +190,7 @@ impl<'a> CorridorModel<'a> {
                             SideState {
                                 siding: Siding::new(classes),
                                 border_by_class: vec![0; classes],
+                                committed: 0,
                                 banned: vec![false; classes],
                                 handed_today_by_class: vec![0; classes],
                                 wagons_available: cfg.wagon_pool.as_ref().map_or(0, |w| w.wagons),
@@ -198,8 +204,16 @@ impl<'a> CorridorModel<'a> {
                             }
                         }),
                         closures: 0,
-                        capacity_factor: 1.0,
-                        cranes_factor: 1.0,
+                        capacity_factor: if port.opens_day.is_some() { 0.0 } else { 1.0 },
+                        cranes_factor: if port.opens_day.is_some() { 0.0 } else { 1.0 },
+                        change: if port.opens_day.is_some() {
+                            crate::corridor::network::Cut::STOP
+                        } else {
+                            crate::corridor::network::Cut {
+                                capacity: 1.0,
+                                cranes: 1.0,
+                            }
+                        },
                         cuts_on: vec![0; port.cuts.len() + port.random_cuts.len()],
                         rng: stream_rng(seed, replication, purpose::CLOSURE ^ key),
                         cut_rng: cut_streams(seed, replication, key, port.random_cuts.len()),
@@ -216,6 +230,7 @@ impl<'a> CorridorModel<'a> {
                         next_path: [SimTime::ZERO; 2],
                         lines: Default::default(),
                         factor: 1.0,
+                        change: 1.0,
                         cuts_on: vec![0; sec.cuts.len() + sec.random_cuts.len()],
                         cut_rng: cut_streams(seed, replication, key, sec.random_cuts.len()),
                     }
@@ -223,7 +238,7 @@ impl<'a> CorridorModel<'a> {
                 .collect(),
             end: start + horizon,
             delay_threshold,
-            tally: Tally::new(net, start),
+            tally: Tally::new(net, start, start + horizon),
             trace: trace.then(Vec::new),
         };
         let mut sim = Simulation::with_capacity(model, 1024);
@@ -237,6 +252,17 @@ impl<'a> CorridorModel<'a> {
         m.schedule_cuts(s);
         if warmup > SimDuration::ZERO {
             s.schedule_in(warmup, CorridorEvent::WarmupEnd);
+        }
+        if net.start_year().is_some() {
+            // Each new calendar year within the measured span.
+            let year = SimDuration::from_days(365);
+            let mut at = year;
+            while SimTime::ZERO + at < m.end {
+                if SimTime::ZERO + at > start {
+                    s.schedule_in(at, CorridorEvent::NewYear);
+                }
+                at += year;
+            }
         }
         sim
     }
@@ -398,7 +424,7 @@ impl<'a> CorridorModel<'a> {
     }
 
     fn warmup_end(&mut self, now: SimTime) {
-        let mut tally = Tally::new(self.net, now);
+        let mut tally = Tally::new(self.net, now, self.end);
         for (p, port) in self.ports.iter().enumerate() {
             let pid = PortId(p as u32);
             if port.closures > 0 {
@@ -495,6 +521,8 @@ impl Model for CorridorModel<'_> {
             CorridorEvent::CloseEnd(pid, random) => self.reopen(pid, random, s),
             CorridorEvent::CutStart(target, k) => self.cut_start(target, k as usize, s),
             CorridorEvent::CutEnd(target, k) => self.cut_end(target, k as usize, s),
+            CorridorEvent::Change(target, k) => self.change(target, k, s),
+            CorridorEvent::NewYear => self.tally.next_year(),
             CorridorEvent::ReleaseRefused(by) => self.release_one(by, s),
             CorridorEvent::WarmupEnd => self.warmup_end(s.now()),
         }

@@ -8,7 +8,7 @@ use crate::corridor::network::PlaceKind;
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::{RoutingContext, pick_by_share};
 use crate::engine::Scheduler;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 impl CorridorModel<'_> {
     /// The train sets off along the next leg of its route, or, if the
@@ -22,14 +22,18 @@ impl CorridorModel<'_> {
             (t.flow, t.dest, t.pos, t.decided)
         };
         if !decided && pos >= net.flow(flow).destinations[dest].decision_index {
-            self.choose_route(id, pos);
+            self.choose_route(id, pos, now);
+        }
+        if self.train_ref(id).heading == 0 {
+            self.commit_ahead(id);
         }
         let (sec, reversed) = net.route(self.train_ref(id).route).legs[pos];
         let o = usize::from(reversed);
         let cap = net.sections()[sec.index()].capacity_trains;
+        let on = self.trains_on(sec, o);
         let state = &mut self.sections[sec.index()];
         let line = &mut state.lines[o];
-        if state.factor <= 0.0 || cap.is_some_and(|c| line.on >= c) || !line.waiting.is_empty() {
+        if state.factor <= 0.0 || cap.is_some_and(|c| on >= c) || !line.waiting.is_empty() {
             line.waiting.push_back(id);
             let (on, waiting) = (line.on, line.waiting.len());
             self.tally.line(sec, o, now, on, waiting);
@@ -39,6 +43,18 @@ impl CorridorModel<'_> {
         }
         self.enter(id, sec, reversed, s);
         true
+    }
+
+    /// Trains on section `sec` that count against its capacity for
+    /// orientation `o`: those running that way, or both ways on a single
+    /// track.
+    fn trains_on(&self, sec: SectionId, o: usize) -> u32 {
+        let lines = &self.sections[sec.index()].lines;
+        if self.net.sections()[sec.index()].single_track {
+            lines[0].on + lines[1].on
+        } else {
+            lines[o].on
+        }
     }
 
     /// The train enters section `sec` (it has a place on it).
@@ -65,12 +81,14 @@ impl CorridorModel<'_> {
         let mut entry = now;
         if let Some(headway) = net.headway(sec) {
             // A cut to a share of the paths spaces trains further apart.
-            let headway = if factor >= 1.0 {
+            let headway = if factor == 1.0 {
                 headway
             } else {
                 to_duration(headway.as_hours_f64() / factor)
             };
-            let slot = &mut self.sections[sec.index()].next_path[o];
+            // A single track's paths serve both directions.
+            let slot =
+                &mut self.sections[sec.index()].next_path[if section.single_track { 0 } else { o }];
             entry = entry.max(*slot);
             *slot = entry + headway;
             if let Some(held) = entry.since(now).filter(|d| *d > SimDuration::ZERO) {
@@ -96,6 +114,10 @@ impl CorridorModel<'_> {
         let (on, waiting) = (line.on, line.waiting.len());
         self.tally.line(sec, o, s.now(), on, waiting);
         self.admit(sec, reversed, s);
+        if self.net.sections()[sec.index()].single_track {
+            // The place freed serves the other direction as well.
+            self.admit(sec, !reversed, s);
+        }
     }
 
     /// Lets trains waiting for section `sec` in one orientation onto it
@@ -110,9 +132,10 @@ impl CorridorModel<'_> {
         let o = usize::from(reversed);
         let cap = self.net.sections()[sec.index()].capacity_trains;
         loop {
+            let on = self.trains_on(sec, o);
             let state = &mut self.sections[sec.index()];
             let line = &mut state.lines[o];
-            if state.factor <= 0.0 || cap.is_some_and(|c| line.on >= c) {
+            if state.factor <= 0.0 || cap.is_some_and(|c| on >= c) {
                 return;
             }
             let Some(id) = line.waiting.pop_front() else {
@@ -136,7 +159,41 @@ impl CorridorModel<'_> {
         }
     }
 
-    fn choose_route(&mut self, id: TrainId, pos: usize) {
+    /// A train whose route is set, leaving for the next leg, counts as
+    /// committed to the next port on its route (if any) until it reaches
+    /// that port's border.
+    fn commit_ahead(&mut self, id: TrainId) {
+        let net = self.net;
+        let t = self.train_ref(id);
+        if !t.decided {
+            return;
+        }
+        let dir = net.flow(t.flow).direction;
+        let route = net.route(t.route);
+        let next =
+            route.places[t.pos + 1..]
+                .iter()
+                .find_map(|&place| match net.place(place).kind {
+                    PlaceKind::Port(pid) => Some(pid),
+                    _ => None,
+                });
+        if let Some(pid) = next {
+            self.ports[pid.index()].sides[dir.index()].committed += 1;
+            self.train(id).heading = pid.0 + 1;
+        }
+    }
+
+    /// Whether `route` from place `pos` on passes a port not yet open at
+    /// `now`.
+    fn passes_unopened(&self, route: RouteId, pos: usize, now: SimTime) -> bool {
+        let net = self.net;
+        net.route(route).places[pos + 1..].iter().any(|&place| {
+            matches!(net.place(place).kind, PlaceKind::Port(pid)
+                if net.port(pid).opens_day.is_some_and(|day| now < opening(day)))
+        })
+    }
+
+    fn choose_route(&mut self, id: TrainId, pos: usize, now: SimTime) {
         let net = self.net;
         let (flow_id, dest, uniform) = {
             let t = self.train(id);
@@ -144,7 +201,13 @@ impl CorridorModel<'_> {
         };
         let flow = net.flow(flow_id);
         let routes = &flow.destinations[dest].routes;
-        let expected = |k: usize| self.expected_hours(routes[k], pos, flow.direction);
+        let expected = |k: usize| {
+            if self.passes_unopened(routes[k], pos, now) {
+                f64::INFINITY
+            } else {
+                self.expected_hours(routes[k], pos, flow.direction)
+            }
+        };
         let ctx = RoutingContext {
             candidates: routes.len(),
             shares: &flow.shares,
@@ -157,8 +220,10 @@ impl CorridorModel<'_> {
         // ones, in proportion to their shares (equal without shares).
         let class = self.train_ref(id).class;
         let refused = |j: usize| {
-            self.route_refused(routes[j], pos, class, flow.direction)
-                .is_some()
+            self.passes_unopened(routes[j], pos, now)
+                || self
+                    .route_refused(routes[j], pos, class, flow.direction)
+                    .is_some()
         };
         if routes.len() > 1 && refused(k) {
             let open: Vec<usize> = (0..routes.len()).filter(|&j| !refused(j)).collect();
@@ -179,21 +244,39 @@ impl CorridorModel<'_> {
     }
 
     /// Expected time from place `pos` of `route` to its end \[h\]: mean
-    /// running times, mean processing at each port, and the work ahead in
-    /// each port's queue and handover backlog.
+    /// running times; on each line, the trains waiting to enter it at its
+    /// paths' spacing; at each port, mean processing and the work ahead:
+    /// the trains in its yard, at its border and on their way to it
+    /// (committed), at its tracks' rate and its handover cap as cuts leave
+    /// it. A port stopped now, or a line stopped by a cut, makes it
+    /// infinite.
     fn expected_hours(&self, route: RouteId, pos: usize, dir: Direction) -> f64 {
         let net = self.net;
         let route = net.route(route);
         let mut hours = 0.0;
-        for &(sec, _) in &route.legs[pos.min(route.legs.len())..] {
-            hours += net.sections()[sec.index()].running.mean_hours();
+        for &(sec, reversed) in &route.legs[pos.min(route.legs.len())..] {
+            let section = &net.sections()[sec.index()];
+            hours += section.running.mean_hours();
+            let state = &self.sections[sec.index()];
+            if state.factor <= 0.0 {
+                return f64::INFINITY;
+            }
+            if let Some(paths) = section.paths_per_day {
+                let waiting = if section.single_track {
+                    state.lines[0].waiting.len() + state.lines[1].waiting.len()
+                } else {
+                    state.lines[usize::from(reversed)].waiting.len()
+                };
+                hours += 24.0 * waiting as f64 / (paths * state.factor);
+            }
         }
         for &place in &route.places[pos + 1..] {
             if let PlaceKind::Port(pid) = net.place(place).kind {
                 let port = net.port(pid);
                 let cfg = &port.sides[dir.index()];
                 let side = &self.ports[pid.index()].sides[dir.index()];
-                let border = (side.siding.len() + side.held.len()) as f64;
+                let border =
+                    (side.siding.len() + side.held.len()) as f64 + f64::from(side.committed);
                 hours += port.mean_processing_hours(dir);
                 if port.change != GaugeChange::None {
                     let ahead = f64::from(side.in_yard) + border;
@@ -201,8 +284,12 @@ impl CorridorModel<'_> {
                         cfg.transshipment.mean_hours() + cfg.track_release.mean_hours();
                     hours += ahead * track_hours / f64::from(cfg.tracks);
                 }
-                if let Some(cap) = cfg.handover_cap_per_day {
-                    hours += 24.0 * border / f64::from(cap);
+                if cfg.handover_cap_per_day.is_some() {
+                    match self.effective_cap(pid, dir) {
+                        Some(0) => return f64::INFINITY,
+                        Some(cap) => hours += 24.0 * border / f64::from(cap),
+                        None => {}
+                    }
                 }
             }
         }
@@ -237,4 +324,11 @@ impl CorridorModel<'_> {
             }
         }
     }
+}
+
+/// The instant a port that opens on `day` opens (to the millisecond, as its
+/// opening event is scheduled).
+fn opening(day: f64) -> SimTime {
+    SimTime::ZERO
+        + SimDuration::try_from_hours_f64(day * 24.0).expect("validated: a day from 0 to 36525")
 }

@@ -49,6 +49,10 @@ impl CorridorModel<'_> {
         let now = s.now();
         let dir = self.dir_of(id);
         self.tally.port_arrival(pid, dir, now);
+        if self.train_ref(id).heading == pid.0 + 1 {
+            self.train(id).heading = 0;
+            self.ports[pid.index()].sides[dir.index()].committed -= 1;
+        }
         let cfg = &self.net.port(pid).sides[dir.index()];
         let class = self.train_ref(id).class;
         let t = self.train(id);
@@ -77,7 +81,7 @@ impl CorridorModel<'_> {
 
     /// The day's effective cap at side `(pid, dir)` now, `None` for none;
     /// `Some(0)` while handovers are stopped.
-    fn effective_cap(&self, pid: PortId, dir: Direction) -> Option<u32> {
+    pub(super) fn effective_cap(&self, pid: PortId, dir: Direction) -> Option<u32> {
         let port = &self.ports[pid.index()];
         let cap = self.net.port(pid).sides[dir.index()].handover_cap_per_day;
         if port.closures > 0 || port.capacity_factor <= 0.0 {
@@ -458,7 +462,7 @@ impl CorridorModel<'_> {
         };
         loop {
             let port = &mut self.ports[pid.index()];
-            let cranes = if port.cranes_factor >= 1.0 {
+            let cranes = if port.cranes_factor == 1.0 {
                 cfg.cranes.max(need)
             } else {
                 (f64::from(cfg.cranes) * port.cranes_factor + 1e-9).floor() as u32
@@ -519,7 +523,7 @@ impl CorridorModel<'_> {
         };
         loop {
             let port = &mut self.ports[pid.index()];
-            let usable = if port.cranes_factor >= 1.0 {
+            let usable = if port.cranes_factor == 1.0 {
                 *tracks
             } else {
                 (f64::from(*tracks) * port.cranes_factor + 1e-9).floor() as u32

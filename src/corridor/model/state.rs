@@ -85,6 +85,9 @@ pub(super) struct SideState {
     pub(super) held: VecDeque<TrainId>,
     /// Trains of each class at the border (siding and held), for bans.
     pub(super) border_by_class: Vec<u32>,
+    /// Trains on their way to this side (past their route choice, not yet
+    /// at the border): the load that route choice sees coming.
+    pub(super) committed: u32,
     /// Whether each class is refused at its origin now.
     pub(super) banned: Vec<bool>,
     /// Trains refused at their origin by this side's ban, waiting there.
@@ -137,6 +140,9 @@ pub(super) struct PortState {
     pub(super) capacity_factor: f64,
     /// Product of the crane factors of the cuts in force.
     pub(super) cranes_factor: f64,
+    /// The factors of the last dated change in force (stopped before the
+    /// port opens); the two above include them.
+    pub(super) change: crate::corridor::network::Cut,
     /// How many events of each of the port's reductions (dated, then
     /// random) are in force.
     pub(super) cuts_on: Vec<u32>,
@@ -161,8 +167,11 @@ pub(super) struct SectionState {
     /// Per orientation: the earliest time the next train may enter.
     pub(super) next_path: [SimTime; 2],
     pub(super) lines: [LineState; 2],
-    /// Product of the path factors of the cuts in force.
+    /// Product of the path factors of the cuts in force and of the last
+    /// dated change.
     pub(super) factor: f64,
+    /// The path factor of the last dated change in force.
+    pub(super) change: f64,
     /// How many events of each of the section's reductions are in force.
     pub(super) cuts_on: Vec<u32>,
     pub(super) cut_rng: Vec<SimRng>,

@@ -57,6 +57,9 @@ pub(super) struct Train {
     /// Whether it has a locomotive from the pool of the port side it is
     /// leaving.
     pub(super) locomotive: bool,
+    /// The port the train is on its way to (index + 1), counted in that
+    /// side's trains committed to it; 0 for none.
+    pub(super) heading: u32,
 }
 
 /// What a train formed by consolidation takes from the first train of its
@@ -114,6 +117,7 @@ impl Template {
             pending: SimDuration::ZERO,
             track: NO_TRACK,
             locomotive: false,
+            heading: 0,
         }
     }
 }

@@ -1,0 +1,575 @@
+//! Routes that respond to congestion, single track, dated changes and runs
+//! that span years.
+//!
+//! - **Route choice without herding.** A symmetric two-crossing network
+//!   splits evenly under the logit policy (a binomial bound), its daily
+//!   split varies less than independent coin tosses would make it, and a
+//!   crossing whose cap is cut loses share monotonically.
+//! - **Single track.** Trains both ways share the paths: the two
+//!   directions together carry the section's paths, not twice them.
+//! - **Dated changes.** A cap raised on a date binds at its old value
+//!   before that day and at its new one after; a port that opens on a date
+//!   hands nothing over before it.
+//! - **Years.** A run of three years with zero growth gives, in each year,
+//!   what one-year runs give (interval test); growth raises each year's
+//!   releases by its rate; trains are conserved across route switches.
+//!
+//! Statistical checks use fixed seeds and a significance level split over
+//! the checks of this file (Bonferroni), so the outcome never changes.
+
+use silkrail::corridor::{CorridorModel, Direction, ReplicationReport, RunSettings, TraceEvent};
+use silkrail::scenario::Scenario;
+use silkrail::stats::student_t_quantile;
+
+/// Probability that any statistical check in this file fails for a
+/// correct model.
+const FAMILY_ALPHA: f64 = 0.01;
+/// Statistical checks: the even split, the daily variance, the year test.
+const CHECKS: f64 = 3.0;
+const ALPHA: f64 = FAMILY_ALPHA / CHECKS;
+
+/// Two crossings `a` and `b` between the hubs, each with a handover cap
+/// a day, tracks and cranes; a flow of `trains_per_day` westbound choosing
+/// between them by `routing`. `extra` is appended (changes, years, …).
+fn two_crossings(
+    cap_a: u32,
+    cap_b: u32,
+    trains_per_day: f64,
+    routing: &str,
+    extra: &str,
+) -> Scenario {
+    let port = |id: &str, cap: u32| {
+        format!(
+            r#"
+[ports.{id}]
+name = "{id}"
+west_gauge_mm = 1520
+east_gauge_mm = 1435
+gauge_change = "transshipment"
+
+[ports.{id}.westbound]
+tracks = 4
+cranes = 4
+transshipment = {{ lognormal = {{ mean_hours = 2.0, sd_hours = 0.5 }} }}
+reference_containers = 50
+track_release = {{ deterministic_hours = 0.5 }}
+inspection = {{ deterministic_hours = 1.0 }}
+handover_cap_trains_per_day = {cap}
+yard_capacity_trains = 10
+
+[ports.{id}.eastbound]
+tracks = 1
+cranes = 1
+transshipment = {{ deterministic_hours = 1.0 }}
+reference_containers = 50
+track_release = {{ deterministic_hours = 0.0 }}
+inspection = {{ deterministic_hours = 0.0 }}
+yard_capacity_trains = 10
+
+[sections.fork_{id}]
+from = "fork"
+to = "{id}"
+gauge_mm = 1435
+running = {{ lognormal = {{ mean_hours = 6.0, sd_hours = 1.0 }} }}
+
+[sections.{id}_join]
+from = "{id}"
+to = "join"
+gauge_mm = 1520
+running = {{ lognormal = {{ mean_hours = 6.0, sd_hours = 1.0 }} }}
+"#
+        )
+    };
+    let text = format!(
+        r#"
+name = "Two crossings"
+description = "A symmetric pair of crossings"
+
+[experiment]
+horizon_days = 120
+warmup_days = 20
+replications = 10
+seed = 11
+delay_threshold_hours = 48
+
+[nodes.east]
+name = "East"
+kind = "hub"
+gauge_mm = 1435
+
+[nodes.fork]
+name = "Fork"
+kind = "junction"
+gauge_mm = 1435
+
+[nodes.join]
+name = "Join"
+kind = "junction"
+gauge_mm = 1520
+
+[nodes.west]
+name = "West"
+kind = "hub"
+gauge_mm = 1520
+
+[sections.east_fork]
+from = "east"
+to = "fork"
+gauge_mm = 1435
+running = {{ deterministic_hours = 4.0 }}
+
+[sections.join_west]
+from = "join"
+to = "west"
+gauge_mm = 1520
+running = {{ deterministic_hours = 4.0 }}
+{a}{b}
+[flows.trains]
+origin = "east"
+direction = "westbound"
+trains_per_year = {tpy}
+containers_per_train = 50
+destinations = {{ west = 1.0 }}
+via = [["a"], ["b"]]
+routing = {routing}
+{extra}
+"#,
+        a = port("a", cap_a),
+        b = port("b", cap_b),
+        tpy = trains_per_day * 365.0,
+    );
+    Scenario::from_toml_str(&text, "two_crossings.toml").unwrap()
+}
+
+const LOGIT: &str = "{ logit = { scale_hours = 4.0 } }";
+
+fn settings(s: &Scenario, replication: u64, trace: bool) -> RunSettings {
+    RunSettings {
+        seed: s.experiment.seed,
+        replication,
+        warmup: s.experiment.warmup,
+        horizon: s.experiment.horizon,
+        delay_threshold: s.experiment.delay_threshold,
+        trace,
+    }
+}
+
+fn handed(r: &ReplicationReport, port: &str) -> u64 {
+    r.port(port).unwrap().sides[Direction::Westbound.index()].handed_over
+}
+
+/// Two-sided standard normal quantile at `1 − a/2`, from the t quantile
+/// with very many degrees of freedom.
+fn z(a: f64) -> f64 {
+    student_t_quantile(1.0 - a / 2.0, 1e9).unwrap()
+}
+
+#[test]
+fn symmetric_crossings_split_evenly_without_herding() {
+    // 16 trains a day against 10 + 10 slots: both caps bind at times.
+    let s = two_crossings(10, 10, 16.0, LOGIT, "");
+    let (mut na, mut n) = (0u64, 0u64);
+    // Per day: trains handed over at a and in all, over all replications.
+    let mut daily_share_var = Vec::new();
+    for rep in 0..8 {
+        let r = CorridorModel::run(&s.network, settings(&s, rep, true));
+        assert!(r.is_conserved() && r.ports_conserve_trains());
+        na += handed(&r, "a");
+        n += handed(&r, "a") + handed(&r, "b");
+        let start_day = r.start.as_days_f64().ceil() as u64;
+        let days = r.measured_days().floor() as usize;
+        let mut by_day = vec![(0u64, 0u64); days];
+        for t in r.trace.as_ref().unwrap() {
+            if t.event != TraceEvent::HandedOver {
+                continue;
+            }
+            let day = t.time_ms / 86_400_000;
+            if day < start_day || (day - start_day) as usize >= days {
+                continue;
+            }
+            let d = &mut by_day[(day - start_day) as usize];
+            d.1 += 1;
+            if t.place == "a" {
+                d.0 += 1;
+            }
+        }
+        // Daily deviation of a's count from half the day's handovers,
+        // against the binomial variance n/4 of independent tosses.
+        let (mut dev2, mut binom) = (0.0, 0.0);
+        for &(a, all) in &by_day {
+            dev2 += (a as f64 - all as f64 / 2.0).powi(2);
+            binom += all as f64 / 4.0;
+        }
+        daily_share_var.push(dev2 / binom);
+    }
+    // Even split: |n_a − n/2| within the binomial bound at ALPHA. Choices
+    // that balance load are negatively correlated, so the binomial
+    // variance is an upper bound and the check conservative.
+    let half = n as f64 / 2.0;
+    let bound = z(ALPHA) * (n as f64 / 4.0).sqrt();
+    assert!(
+        (na as f64 - half).abs() <= bound,
+        "a took {na} of {n} trains; an even split allows ±{bound:.1}"
+    );
+    // No oscillation: the days' split varies no more than coin tosses
+    // would make it. Herding (all trains switching together) would give a
+    // ratio far above 1. The mean of 8 ratios has a standard error of at
+    // most sqrt(2/days/8) for independent tosses: bound at ALPHA.
+    let days = daily_share_var.len() as f64;
+    let mean = daily_share_var.iter().sum::<f64>() / days;
+    let bound = 1.0 + z(2.0 * ALPHA) * (2.0 / 120.0 / days).sqrt();
+    assert!(
+        mean <= bound,
+        "daily split variance {mean:.3} of the binomial's, above {bound:.3}"
+    );
+}
+
+#[test]
+fn shortest_expected_delay_counts_trains_on_their_way() {
+    // The deterministic policy sees the trains committed to each crossing,
+    // so it too splits a symmetric network near evenly: within 10 % of
+    // the trains (it is not random, so no interval applies).
+    let s = two_crossings(10, 10, 16.0, "\"shortest_expected_delay\"", "");
+    let (mut na, mut n) = (0u64, 0u64);
+    for rep in 0..4 {
+        let r = CorridorModel::run(&s.network, settings(&s, rep, false));
+        na += handed(&r, "a");
+        n += handed(&r, "a") + handed(&r, "b");
+    }
+    let share = na as f64 / n as f64;
+    assert!((share - 0.5).abs() < 0.1, "share via a {share:.3}");
+}
+
+#[test]
+fn a_crossing_whose_cap_falls_loses_share_monotonically() {
+    // Common random numbers: the same trains meet each cap.
+    let mut last = 1.0;
+    for cap_b in [10, 8, 6, 4, 2] {
+        let s = two_crossings(10, cap_b, 14.0, LOGIT, "");
+        let (mut nb, mut n) = (0u64, 0u64);
+        for rep in 0..4 {
+            let r = CorridorModel::run(&s.network, settings(&s, rep, false));
+            nb += handed(&r, "b");
+            n += handed(&r, "a") + handed(&r, "b");
+        }
+        let share = nb as f64 / n as f64;
+        assert!(
+            share < last,
+            "cap {cap_b}: share via b {share:.3}, not below {last:.3}"
+        );
+        // b never takes more than its cap allows.
+        assert!(
+            share * 14.0 <= f64::from(cap_b) + 0.5,
+            "cap {cap_b}: share {share:.3}"
+        );
+        last = share;
+    }
+}
+
+#[test]
+fn fixed_shares_ignore_congestion_and_logit_does_not() {
+    // With b's cap at 3 a day, fixed 50/50 shares send it 7 a day: its
+    // queue grows without bound. The logit keeps b within its cap.
+    let fixed = two_crossings(12, 3, 14.0, "\"fixed_shares\"\nshares = [0.5, 0.5]", "");
+    let logit = two_crossings(12, 3, 14.0, LOGIT, "");
+    let rf = CorridorModel::run(&fixed.network, settings(&fixed, 0, false));
+    let rl = CorridorModel::run(&logit.network, settings(&logit, 0, false));
+    let wait = |r: &ReplicationReport| {
+        r.port("b").unwrap().sides[0]
+            .held_upstream_hours
+            .mean()
+            .unwrap()
+    };
+    assert!(
+        wait(&rf) > 10.0 * wait(&rl),
+        "fixed {} h, logit {} h",
+        wait(&rf),
+        wait(&rl)
+    );
+}
+
+#[test]
+fn single_track_paths_serve_both_directions() {
+    // 12 paths a day on one track; 9 trains a day each way want 18.
+    let text = |single: bool| {
+        format!(
+            r#"
+name = "Single track"
+description = "One single-track line, both ways"
+
+[experiment]
+horizon_days = 100
+warmup_days = 10
+replications = 1
+seed = 3
+delay_threshold_hours = 48
+
+[nodes.east]
+name = "East"
+kind = "hub"
+gauge_mm = 1435
+
+[nodes.west]
+name = "West"
+kind = "hub"
+gauge_mm = 1435
+
+[sections.line]
+from = "east"
+to = "west"
+gauge_mm = 1435
+running = {{ deterministic_hours = 3.0 }}
+paths_per_day = 12
+single_track = {single}
+
+[flows.west]
+origin = "east"
+direction = "westbound"
+trains_per_year = 3285
+containers_per_train = 50
+destinations = {{ west = 1.0 }}
+
+[flows.east]
+origin = "west"
+direction = "eastbound"
+trains_per_year = 3285
+containers_per_train = 50
+destinations = {{ east = 1.0 }}
+"#
+        )
+    };
+    let load = |single: bool| {
+        let s = Scenario::from_toml_str(&text(single), "single.toml").unwrap();
+        let r = CorridorModel::run(&s.network, settings(&s, 0, false));
+        assert!(r.is_conserved());
+        // Trains that came off the line at each end (entering only books
+        // a path, which may lie ahead).
+        let days = r.measured_days();
+        let od = |o: &str| r.ods.iter().find(|od| od.origin == o).unwrap().delivered as f64 / days;
+        (od("east"), od("west"))
+    };
+    let (w, e) = load(true);
+    // Together they use the 12 paths (saturated: at least 11.5 of them),
+    // never more; each way gets a fair part of them.
+    assert!(w + e <= 12.0 + 0.05 && w + e >= 11.5, "{w:.2} + {e:.2}");
+    assert!(w > 5.0 && e > 5.0, "{w:.2} and {e:.2}");
+    // On double track each direction has its 12: all 9 a day pass.
+    let (w, e) = load(false);
+    assert!(w > 8.5 && e > 8.5, "{w:.2} and {e:.2}");
+}
+
+#[test]
+fn passing_loops_derive_the_paths() {
+    // 3 loops on a 6-hour line: 4 blocks of 1.5 h, 16 trains a day both
+    // ways together.
+    let text = r#"
+name = "Loops"
+description = "A single track with loops"
+[experiment]
+horizon_days = 10
+warmup_days = 1
+replications = 1
+seed = 1
+delay_threshold_hours = 48
+[nodes.east]
+name = "East"
+kind = "hub"
+gauge_mm = 1435
+[nodes.west]
+name = "West"
+kind = "hub"
+gauge_mm = 1435
+[sections.line]
+from = "east"
+to = "west"
+gauge_mm = 1435
+running = { deterministic_hours = 6.0 }
+single_track = true
+passing_loops = 3
+[flows.west]
+origin = "east"
+direction = "westbound"
+trains_per_year = 365
+containers_per_train = 50
+destinations = { west = 1.0 }
+"#;
+    let s = Scenario::from_toml_str(text, "loops.toml").unwrap();
+    let paths = s.network.sections()[0].paths_per_day.unwrap();
+    assert!((paths - 16.0).abs() < 1e-9, "{paths}");
+    assert!(s.network.sections()[0].single_track);
+}
+
+#[test]
+fn a_dated_change_takes_effect_on_its_day() {
+    // a's cap 4 a day, doubled from day 60; b's 2. 14 trains a day: a's
+    // cap binds every day, before and after.
+    let text_change = "changes = [{ from_day = 60, capacity_factor = 2.0 }]";
+    let s = two_crossings_with_port_key("a", text_change);
+    let r = CorridorModel::run(&s.network, settings(&s, 0, true));
+    let mut per_day = std::collections::BTreeMap::<u64, u64>::new();
+    for t in r.trace.as_ref().unwrap() {
+        if t.event == TraceEvent::HandedOver && t.place == "a" {
+            *per_day.entry(t.time_ms / 86_400_000).or_default() += 1;
+        }
+    }
+    for (&day, &n) in &per_day {
+        let cap = if day < 60 { 4 } else { 8 };
+        assert!(n <= cap, "day {day}: {n} handed over, cap {cap}");
+    }
+    // The cap binds on both sides of the date: the day before hands over
+    // 4, the day of the change 8.
+    assert_eq!(per_day.get(&59), Some(&4));
+    assert_eq!(per_day.get(&60), Some(&8));
+}
+
+/// The two-crossing network with a's cap 4, b's 2, 14 trains a day, and
+/// `line` added to port `port`'s table.
+fn two_crossings_with_port_key(port: &str, line: &str) -> Scenario {
+    let base = two_crossings(4, 2, 14.0, LOGIT, "");
+    let mut text = toml::to_string(&base.spec).unwrap();
+    let header = format!("[ports.{port}]\n");
+    let at = text.find(&header).unwrap() + header.len();
+    text.insert_str(at, &format!("{line}\n"));
+    Scenario::from_toml_str(&text, "changed.toml").unwrap()
+}
+
+#[test]
+fn a_port_that_opens_later_takes_no_train_before() {
+    let s = two_crossings_with_port_key("b", "opens_day = 50");
+    for routing in ["logit", "fixed"] {
+        let s = if routing == "fixed" {
+            let mut spec = s.spec.clone();
+            let f = spec.flows.get_mut("trains").unwrap();
+            f.routing = silkrail::scenario::spec::RoutingSpec::FixedShares;
+            f.shares = vec![0.5, 0.5];
+            Scenario::from_spec(spec).unwrap()
+        } else {
+            s.clone()
+        };
+        let r = CorridorModel::run(&s.network, settings(&s, 0, true));
+        let first_b = r
+            .trace
+            .as_ref()
+            .unwrap()
+            .iter()
+            .filter(|t| {
+                t.place == "b"
+                    && matches!(t.event, TraceEvent::HeldUpstream | TraceEvent::HandedOver)
+            })
+            .map(|t| t.time_ms)
+            .min()
+            .unwrap();
+        assert!(
+            first_b >= 50 * 86_400_000,
+            "{routing}: a train at b on day {}",
+            first_b / 86_400_000
+        );
+        assert!(r.is_conserved());
+    }
+}
+
+/// The two-crossing network over `years` dated years from 2026, with
+/// demand growth `growth` a year.
+fn over_years(years: u64, growth: &str) -> Scenario {
+    let base = two_crossings(10, 10, 14.0, LOGIT, "");
+    let mut spec = base.spec.clone();
+    spec.demand.start_year = Some(2026);
+    spec.experiment.warmup_days = 20.0;
+    spec.experiment.horizon_days = 365.0 * years as f64 - 20.0;
+    if !growth.is_empty() {
+        spec.flows.get_mut("trains").unwrap().growth_per_year = vec![growth.parse().unwrap()];
+    }
+    Scenario::from_spec(spec).unwrap()
+}
+
+#[test]
+fn a_run_of_years_with_zero_growth_is_years_of_one_year_runs() {
+    // Year 2 of 3-year runs against one-year runs (different random
+    // numbers): the group's mean wait agrees within a Welch interval.
+    let multi = over_years(3, "");
+    let single = over_years(1, "");
+    let n = 12;
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for rep in 0..n {
+        let r = CorridorModel::run(&multi.network, settings(&multi, rep, false));
+        assert_eq!(r.years.len(), 3);
+        assert_eq!(r.years[1].year, 2027);
+        let y = &r.years[1];
+        let mut d = silkrail::stats::OnlineStats::new();
+        for sides in &y.sides {
+            d.merge(&sides[0].delay_hours);
+        }
+        xs.push(d.mean().unwrap());
+        let r = CorridorModel::run(&single.network, settings(&single, 1000 + rep, false));
+        let mut d = silkrail::stats::OnlineStats::new();
+        for p in &r.ports {
+            d.merge(&p.sides[0].delay_hours);
+        }
+        ys.push(d.mean().unwrap());
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let var = |v: &[f64]| {
+        let m = mean(v);
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let se = (var(&xs) / n as f64 + var(&ys) / n as f64).sqrt();
+    let t = student_t_quantile(1.0 - ALPHA / 2.0, (2 * n - 2) as f64).unwrap();
+    let diff = mean(&xs) - mean(&ys);
+    assert!(
+        diff.abs() <= t * se,
+        "year 2 {:.3} h against one-year {:.3} h: difference {diff:.3}, bound {:.3}",
+        mean(&xs),
+        mean(&ys),
+        t * se
+    );
+}
+
+#[test]
+fn growth_raises_each_years_releases_by_its_rate() {
+    // +50 % a year, below capacity (the flow's trains, not the ports',
+    // are counted): each year's releases against the first's.
+    let s = over_years(3, "0.5");
+    let r = CorridorModel::run(&s.network, settings(&s, 0, false));
+    assert!(r.is_conserved() && r.ports_conserve_trains());
+    let release = |k: usize| {
+        let y = &r.years[k];
+        let n: u64 = y.sides.iter().map(|s| s[0].handed_over).sum();
+        n as f64 / y.days()
+    };
+    // Year 1 is cut by the caps (20 a day): 14, 21 → 20, 31.5 → 20.
+    let (y0, y1) = (release(0), release(1));
+    assert!((y0 - 14.0).abs() < 1.0, "{y0}");
+    assert!(y1 > 18.5 && y1 <= 20.0 + 1e-9, "{y1}");
+}
+
+#[test]
+fn per_year_metrics_are_reported_and_named() {
+    let s = over_years(2, "");
+    let keys =
+        silkrail::corridor::metric_keys_over(&s.network, s.experiment.warmup, s.experiment.horizon);
+    let names: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    for want in [
+        "port.a.westbound.2026.handed_over_trains_per_day",
+        "port.b.westbound.2027.delay_mean_hours",
+    ] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "no {want} in {:?}",
+            names
+                .iter()
+                .filter(|n| n.contains("2027"))
+                .collect::<Vec<_>>()
+        );
+    }
+    // A one-year run without a start year has none.
+    let plain = two_crossings(10, 10, 14.0, LOGIT, "");
+    assert!(
+        silkrail::corridor::metric_keys_over(
+            &plain.network,
+            plain.experiment.warmup,
+            plain.experiment.horizon
+        )
+        .iter()
+        .all(|k| !k.to_string().contains(".2026."))
+    );
+}
