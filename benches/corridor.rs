@@ -26,8 +26,9 @@ fn settings(replication: u64) -> RunSettings {
 
 fn bench_replication(c: &mut Criterion) {
     let base = Scenario::builtin();
+    // One year (the horizon of `settings`), Baktu open throughout.
     let baktu = base
-        .with_variant("baktu")
+        .with_variant("baktu_now")
         .expect("the built-in variant is valid");
     let mut g = c.benchmark_group("corridor_year");
     g.sample_size(30);
@@ -43,7 +44,10 @@ fn bench_replication(c: &mut Criterion) {
 
 fn bench_threads(c: &mut Criterion) {
     const REPS: u64 = 16;
-    let base = Scenario::builtin();
+    // Replications of one year, the calibration year.
+    let base = Scenario::builtin()
+        .with_variant("y2025")
+        .expect("the built-in variant is valid");
     let mut g = c.benchmark_group("replications");
     g.sample_size(10);
     g.throughput(Throughput::Elements(REPS));

@@ -1,11 +1,13 @@
 //! The main job: how much border congestion does the Baktu–Bakhty crossing
-//! remove, with what confidence, and up to what demand does the corridor
-//! stay fluid with and without it?
+//! remove, from which year, how much does it carry, and up to what demand
+//! does the corridor stay fluid with and without it?
 //!
-//! Runs the built-in reference corridor without and with Baktu on the same
-//! seeds (common random numbers), prints the paired comparison, sweeps the
-//! demand multiplier for both variants, and writes `summary.json`,
-//! `replications.csv` and SVG charts into the output directory.
+//! Runs the built-in reference corridor from 2026 to 2030 without and with
+//! Baktu (opening on 1 January 2028) on the same seeds (common random
+//! numbers), prints the answer year by year and the paired comparison over
+//! the five years, and writes `summary.json`, `replications.csv` and SVG
+//! charts into the output directory. Then it sweeps the demand multiplier
+//! over one year (2025) with Baktu open from the start, into `DIR-sweep`.
 //!
 //! ```text
 //! cargo run --release --example baktu -- --help
@@ -29,17 +31,17 @@ baktu: the reference corridor without and with the Baktu–Bakhty crossing
 usage: cargo run --release --example baktu -- [options]
 
 options:
-  --replications N   replications per variant (default 100)
+  --replications N   replications of 2026–2030 per variant (default 40)
   --seed S           master seed (default: the scenario's, 2026)
   --threads T        worker threads (default: one per core)
   --demand M         demand multiplier on top of the scenario (default 1.0)
   --sweep A:B:STEP   demand multipliers to sweep (default 0.8:2.0:0.1)
   --sweep-replications N
-                     replications per sweep point and variant (default 16)
+                     replications of 2025 per sweep point and variant (default 16)
   --threshold H      mean wait per train at the China–Kazakhstan crossings
                      that counts as saturated [h] (default 12)
   --no-sweep         skip the demand sweep
-  --out DIR          output directory (default target/baktu)
+  --out DIR          output directory (default target/baktu; the sweep goes to DIR-sweep)
   --quick            a small run for smoke tests (10 replications, 3 sweep points)
   -h, --help         this text";
 
@@ -56,7 +58,7 @@ struct Args {
 
 fn parse() -> Result<Option<Args>, String> {
     let mut a = Args {
-        replications: 100,
+        replications: 40,
         seed: None,
         threads: None,
         demand: 1.0,
@@ -153,26 +155,35 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let base = Scenario::builtin();
-    let baktu = match base.with_variant("baktu") {
-        Ok(s) => s,
+    match run(&args) {
+        Ok(text) => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            // A closed pipe (`| head`) is not an error; a full disk is.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: cannot write to standard output: {e}");
+                ExitCode::FAILURE
+            }
+            _ => ExitCode::SUCCESS,
+        },
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    let keys = silkrail::corridor::metric_keys(&baktu.network);
+    }
+}
+
+/// The years the built-in scenario spans.
+const YEARS: std::ops::RangeInclusive<u32> = 2026..=2030;
+
+fn run(args: &Args) -> Result<String, String> {
+    let builtin = Scenario::builtin();
+    let variant = |name: &str| builtin.with_variant(name).map_err(|e| e.to_string());
+    let (base, baktu) = (builtin.clone(), variant("baktu")?);
+    let keys = silkrail::corridor::metric_keys_over(
+        &baktu.network,
+        baktu.experiment.warmup,
+        baktu.experiment.horizon,
+    );
     let key = |name: &str| keys.iter().find(|k| k.to_string() == name).cloned();
-    let Some(metric) = key("group.cn_kz.delay_mean_hours") else {
-        eprintln!("error: the built-in scenario has no group cn_kz");
-        return ExitCode::FAILURE;
-    };
-    let sweep = args.sweep.map(|(lo, hi, step)| SweepPlan {
-        multipliers: multiplier_grid(lo, hi, step).unwrap_or_default(),
-        metric: metric.clone(),
-        threshold: args.threshold,
-        replications: args.sweep_replications,
-    });
     let plan = StudyPlan {
         seed: args.seed.unwrap_or(base.experiment.seed),
         variants: vec![("without Baktu".into(), base), ("with Baktu".into(), baktu)],
@@ -181,20 +192,12 @@ fn main() -> ExitCode {
         threads: args.threads,
         level: 0.95,
         demand_multiplier: args.demand,
-        sweep,
+        sweep: None,
         shard: None,
     };
     let start = Instant::now();
-    let written = match run_into_folder(&plan, &args.out, true, None) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let secs = start.elapsed().as_secs_f64();
+    let written = run_into_folder(&plan, &args.out, true, None).map_err(|e| e.to_string())?;
     let study = &written.study;
-
     let m = &study.manifest;
     let mut text = String::new();
     let _ = writeln!(
@@ -204,8 +207,52 @@ fn main() -> ExitCode {
     );
     let _ = writeln!(
         text,
-        "Means with 95 % intervals; paired differences on common random numbers (with − without).\n"
+        "Baktu–Bakhty opens on 1 January 2028 at half its caps, full from 1 July 2028. Means with\n\
+         95 % intervals; paired differences on common random numbers (with − without).\n"
     );
+    // The answer, year by year, in words.
+    let level = m.confidence_level;
+    let diff = |name: &str| key(name).and_then(|k| study.result.compare(1, &k, level));
+    let mean_of = |arm: usize, name: &str| {
+        key(name)
+            .and_then(|k| study.result.arms[arm].interval(&k, level))
+            .map(|i| i.mean)
+    };
+    let pm = |h: Option<f64>| h.map_or("—".to_string(), |h| format!("{h:.2}"));
+    let _ = writeln!(
+        text,
+        "{:<6} {:>24} {:>24} {:>26} {:>22}",
+        "year",
+        "CN–KZ wait without [h]",
+        "with Baktu [h]",
+        "Baktu removes [h]",
+        "Baktu carries [trains/day W / E]"
+    );
+    for year in YEARS {
+        let g = format!("group.cn_kz.{year}.delay_mean_hours");
+        let Some(d) = diff(&g) else { continue };
+        let carries = |dir: &str| {
+            mean_of(
+                1,
+                &format!("port.baktu_bakhty.{dir}.{year}.handed_over_trains_per_day"),
+            )
+            .map_or("—".to_string(), |v| format!("{v:.1}"))
+        };
+        let _ = writeln!(
+            text,
+            "{year:<6} {:>17.2} ± {:<4} {:>17.2} ± {:<4} {:>19.2} ± {:<4} {:>15} / {}",
+            d.base.mean,
+            pm(d.base.half_width),
+            d.other.mean,
+            pm(d.other.half_width),
+            // (+ 0.0: no "-0.00" before the opening)
+            -d.difference.mean + 0.0,
+            pm(d.difference.half_width),
+            carries("westbound"),
+            carries("eastbound"),
+        );
+    }
+    let _ = writeln!(text);
     let mut names: Vec<String> = vec![
         "group.cn_kz.delay_mean_hours".into(),
         "group.cn_kz.delay_p95_hours".into(),
@@ -219,59 +266,98 @@ fn main() -> ExitCode {
         "brest_malaszewicze",
     ] {
         for dir in ["westbound", "eastbound"] {
-            for what in [
-                "throughput_trains_per_day",
-                "delay_mean_hours",
-                "dwell_mean_hours",
-            ] {
+            for what in ["handed_over_trains_per_day", "delay_mean_hours"] {
                 names.push(format!("port.{port}.{dir}.{what}"));
             }
         }
     }
     names.extend([
-        "od.xian.duisburg.transit_mean_days".to_string(),
+        "section.kuytun_tacheng.load_trains_per_day".to_string(),
+        "od.xian.duisburg.transit_mean_days".into(),
         "network.transit_mean_days".into(),
         "network.delayed_ratio".into(),
         "network.backlog_trains".into(),
     ]);
     let rows: Vec<MetricKey> = names.iter().filter_map(|n| key(n)).collect();
+    let _ = writeln!(text, "Over 2026–2030:");
     text.push_str(&comparison_table(study, &rows));
-    if let Some(sweep) = &study.sweep {
-        let _ = writeln!(
-            text,
-            "\nDemand sweep of {} ({} replications per point); saturated at {} h:",
-            sweep.metric, sweep.replications, sweep.threshold
-        );
-        for s in &sweep.series(study.manifest.confidence_level) {
-            let curve: Vec<String> = s
-                .points
-                .iter()
-                .map(|p| format!("{:.1}×: {:.1}", p.x, p.value.mean))
-                .collect();
-            let _ = writeln!(text, "  {:<14} {}", s.label, curve.join("  "));
-            let _ = match s.saturation {
-                Some(x) => writeln!(text, "  {:<14} saturates at {x:.2}× today's demand", ""),
-                None => writeln!(text, "  {:<14} does not saturate in the range swept", ""),
-            };
-        }
-    }
     let not_conserved: u64 = study.result.arms.iter().map(|a| a.inconsistent).sum();
     if not_conserved > 0 {
-        eprintln!("error: {not_conserved} replications did not conserve trains or containers");
-        return ExitCode::FAILURE;
+        return Err(format!(
+            "{not_conserved} replications did not conserve trains or containers"
+        ));
     }
     let _ = writeln!(
         text,
-        "\nWrote {} files to {}/ in {secs:.1} s.",
+        "\nWrote {} files to {}/ in {:.1} s.",
         written.files.len(),
-        written.dir.display()
+        written.dir.display(),
+        start.elapsed().as_secs_f64()
     );
-    // A closed pipe (`| head`) is not an error; a full disk is.
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write to standard output: {e}");
-            ExitCode::FAILURE
+    // The demand sweep: one year (2025) on the network with Baktu open
+    // from the start, so that a multiplier is a multiple of today's
+    // demand.
+    if let Some((lo, hi, step)) = args.sweep {
+        let (y, yb) = (variant("y2025")?, variant("y2025+baktu_now")?);
+        let metric = silkrail::corridor::metric_keys(&y.network)
+            .into_iter()
+            .find(|k| k.to_string() == "group.cn_kz.delay_mean_hours")
+            .ok_or("the built-in scenario has no group cn_kz")?;
+        let plan = StudyPlan {
+            seed: args.seed.unwrap_or(y.experiment.seed),
+            variants: vec![("without Baktu".into(), y), ("with Baktu".into(), yb)],
+            replications: args.sweep_replications,
+            stopping: None,
+            threads: args.threads,
+            level: 0.95,
+            demand_multiplier: args.demand,
+            sweep: Some(SweepPlan {
+                multipliers: multiplier_grid(lo, hi, step).unwrap_or_default(),
+                metric,
+                threshold: args.threshold,
+                replications: args.sweep_replications,
+            }),
+            shard: None,
+        };
+        let dir = sweep_dir(&args.out);
+        let start = Instant::now();
+        let written = run_into_folder(&plan, &dir, true, None).map_err(|e| e.to_string())?;
+        if let Some(sweep) = &written.study.sweep {
+            let _ = writeln!(
+                text,
+                "\nDemand sweep of {} on 2025 with Baktu open ({} replications per point); saturated at {} h:",
+                sweep.metric, sweep.replications, sweep.threshold
+            );
+            for s in &sweep.series(written.study.manifest.confidence_level) {
+                let curve: Vec<String> = s
+                    .points
+                    .iter()
+                    .map(|p| format!("{:.1}×: {:.1}", p.x, p.value.mean))
+                    .collect();
+                let _ = writeln!(text, "  {:<14} {}", s.label, curve.join("  "));
+                let _ = match s.saturation {
+                    Some(x) => writeln!(text, "  {:<14} saturates at {x:.2}× today's demand", ""),
+                    None => writeln!(text, "  {:<14} does not saturate in the range swept", ""),
+                };
+            }
         }
-        _ => ExitCode::SUCCESS,
+        let _ = writeln!(
+            text,
+            "Wrote {} files to {}/ in {:.1} s.",
+            written.files.len(),
+            written.dir.display(),
+            start.elapsed().as_secs_f64()
+        );
     }
+    Ok(text)
+}
+
+/// Where the sweep goes: beside the main output, `DIR-sweep`.
+fn sweep_dir(out: &std::path::Path) -> PathBuf {
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "baktu".into());
+    name.push("-sweep");
+    out.with_file_name(name)
 }

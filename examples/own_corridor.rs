@@ -81,6 +81,8 @@ fn corridor(cranes_b: u32) -> Result<Network, Box<dyn std::error::Error>> {
             shares: vec![0.4, 0.6],
             routing: Arc::new(FixedShares),
             arrival: ArrivalProcess::Poisson,
+            route_bias_hours: Vec::new(),
+            decide_at: None,
             growth_per_year: Vec::new(),
         },
     )?;

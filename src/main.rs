@@ -52,6 +52,10 @@ enum Command {
         /// A variant to compare with the base (repeat for several).
         #[arg(long = "variant", required = true)]
         variants: Vec<String>,
+        /// Compare against this variant instead of the base; each
+        /// `--variant` is laid over it (`--base y2025 --variant baktu_now`).
+        #[arg(long = "base")]
+        base: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -63,6 +67,10 @@ enum Command {
         /// A variant to sweep besides the base (repeat for several).
         #[arg(long = "variant")]
         variants: Vec<String>,
+        /// Sweep this variant instead of the base; each `--variant` is laid
+        /// over it.
+        #[arg(long = "base")]
+        base: Option<String>,
         /// Multipliers as FROM:TO:STEP (default: the scenario's
         /// `[experiment.sweep]`, else 0.8:2.0:0.1).
         #[arg(long)]
@@ -268,6 +276,7 @@ fn options(c: &Common) -> Result<StudyOptions, Failure> {
         level: c.level,
         demand_multiplier: c.demand,
         shard,
+        base_variant: None,
     })
 }
 
@@ -374,6 +383,7 @@ fn metrics(scenario: &str) -> Result<(), Failure> {
 
 fn sweep(
     scenario: &str,
+    base_variant: Option<String>,
     variants: &[String],
     multipliers: Option<&str>,
     metric: Option<String>,
@@ -388,8 +398,11 @@ fn sweep(
         threshold,
         replications: common.replications,
     };
-    let plan = StudyPlan::demand_sweep(&base, variants, &sweep, &options(common)?)
-        .map_err(study_failure)?;
+    let options = StudyOptions {
+        base_variant,
+        ..options(common)?
+    };
+    let plan = StudyPlan::demand_sweep(&base, variants, &sweep, &options).map_err(study_failure)?;
     execute(&plan, common)
 }
 
@@ -455,23 +468,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare {
             scenario,
             variants,
+            base: base_variant,
             common,
         } => {
             let base = load(&scenario)?;
             note_duplicates(&variants);
-            let plan = StudyPlan::comparison(&base, &variants, &options(&common)?)
-                .map_err(study_failure)?;
+            let options = StudyOptions {
+                base_variant,
+                ..options(&common)?
+            };
+            let plan = StudyPlan::comparison(&base, &variants, &options).map_err(study_failure)?;
             execute(&plan, &common)
         }
         Command::Sweep {
             scenario,
             variants,
+            base: base_variant,
             multipliers,
             metric,
             threshold,
             common,
         } => sweep(
             &scenario,
+            base_variant,
             &variants,
             multipliers.as_deref(),
             metric,

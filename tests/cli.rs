@@ -297,3 +297,43 @@ fn stopping_rule_and_sweep_come_from_the_file() {
     // below the 1 h threshold: no saturation point in this range.
     assert!(json["sweep"]["series"][0]["saturation"].is_null());
 }
+
+#[test]
+fn compare_against_a_variant_lays_the_others_over_it() {
+    // `--base y2025 --variant baktu_now` runs 2025 alone against 2025 with
+    // Baktu open: one year each, and Baktu carries trains.
+    let dir = scratch("base_variant");
+    let json = json_of(&[
+        "compare",
+        "builtin",
+        "--base",
+        "y2025",
+        "--variant",
+        "baktu_now",
+        "--replications",
+        "2",
+        "--no-charts",
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["manifest"]["horizon_days"].as_f64(), Some(335.0));
+    let v = &json["variants"];
+    assert!(v["y2025"].is_object() && v["baktu_now"].is_object(), "{v}");
+    let carried = v["baktu_now"]["port.baktu_bakhty.westbound.handed_over_trains_per_day"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(carried > 1.0, "{carried}");
+    // An unknown base is bad input, named.
+    let out = silkrail(&[
+        "compare",
+        "builtin",
+        "--base",
+        "y1999",
+        "--variant",
+        "baktu",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("y1999"));
+}

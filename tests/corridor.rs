@@ -38,7 +38,7 @@ fn coupling_at_dostyk() -> Scenario {
 #[test]
 fn trains_and_containers_are_conserved_everywhere() {
     let base = Scenario::builtin();
-    let baktu = base.with_variant("baktu").unwrap();
+    let baktu = base.with_variant("baktu_now").unwrap();
     for s in [&base, &baktu] {
         for rep in 0..3 {
             let r = CorridorModel::run(&s.network, settings(11, rep, 120));
@@ -263,6 +263,12 @@ fn invalid_networks_built_in_code_are_errors() {
     let mut s = base.clone();
     s.flows.get_mut("xian_west").unwrap().via = vec![vec!["moyinty".into(), "jinghe".into()]];
     s.flows.get_mut("xian_west").unwrap().shares = vec![1.0];
+    s.flows
+        .get_mut("xian_west")
+        .unwrap()
+        .route_bias_hours
+        .clear();
+    s.flows.get_mut("xian_west").unwrap().decide_at = None;
     let msg = invalid(s);
     assert!(
         msg.starts_with("flows.xian_west.via[0]: found xian → moyinty → jinghe"),

@@ -32,7 +32,7 @@ fn runner(threads: usize) -> Runner {
 #[test]
 fn threads_order_and_shards_never_change_a_result() {
     let s = Scenario::builtin();
-    let baktu = s.with_variant("baktu").unwrap();
+    let baktu = s.with_variant("baktu_now").unwrap();
     let (a, b) = (common::short(&s), common::short(&baktu));
     let arms = [Arm::new("base", &a), Arm::new("baktu", &b)];
     let whole = runner(1).run(&arms, 0..12, &mut NoRows).unwrap();
@@ -110,7 +110,7 @@ fn baktu_leaves_other_trains_where_they_were() {
     // release the same trains on the same days whether or not Baktu opens:
     // their metrics differ by exactly zero.
     let base = Scenario::builtin();
-    let baktu = base.with_variant("baktu").unwrap();
+    let baktu = base.with_variant("baktu_now").unwrap();
     let (a, b) = (common::short(&base), common::short(&baktu));
     let metric = common::key(&a, "group.cn_kz.westbound.delay_mean_hours");
     let mut rows = Collect(metric.clone(), Vec::new(), Vec::new());
@@ -197,7 +197,7 @@ fn intervals_cover_the_truth_at_the_nominal_rate() {
 #[test]
 fn the_stopping_rule_stops() {
     let base = Scenario::builtin();
-    let baktu = base.with_variant("baktu").unwrap();
+    let baktu = base.with_variant("baktu_now").unwrap();
     let (a, b) = (common::short(&base), common::short(&baktu));
     let arms = [Arm::new("base", &a), Arm::new("baktu", &b)];
     let rule = StoppingRule {

@@ -77,6 +77,8 @@ use crate::time::SimDuration;
 ///     shares: vec![],
 ///     routing: Arc::new(FixedShares),
 ///     arrival: ArrivalProcess::Poisson,
+///     route_bias_hours: Vec::new(),
+///     decide_at: None,
 ///     growth_per_year: Vec::new(),
 /// })?;
 /// let net = b.build()?;
@@ -648,6 +650,24 @@ impl NetworkBuilder {
             }
         }
         let candidates = def.via.len().max(1);
+        if !def.route_bias_hours.is_empty() {
+            if def.route_bias_hours.len() != candidates {
+                return Err(InvalidField::new(
+                    at.clone().key("route_bias_hours"),
+                    format!("{} values", def.route_bias_hours.len()),
+                    format!("one per entry of `via` ({candidates})"),
+                ));
+            }
+            for (i, &b) in def.route_bias_hours.iter().enumerate() {
+                if !(b.is_finite() && b.abs() <= 8_760.0) {
+                    return Err(InvalidField::new(
+                        at.clone().key("route_bias_hours").index(i),
+                        b,
+                        "hours from -8760 to 8760",
+                    ));
+                }
+            }
+        }
         let shares = check_shares(
             at.clone().key("shares"),
             &def.shares,
@@ -682,10 +702,39 @@ impl NetworkBuilder {
             }
             let routes = self.candidate_routes(&at, &def, place)?;
             let found: Vec<&Route> = routes.iter().map(|r| &self.routes[r.index()]).collect();
+            let diverge = decision_index(&found);
+            let decision_index = match def.decide_at {
+                None => diverge,
+                Some(at_place) => {
+                    // On the common stretch of every candidate, at or before
+                    // where they part.
+                    let pos = found[0].places[..=diverge.min(found[0].places.len() - 1)]
+                        .iter()
+                        .position(|&p| p == at_place);
+                    match pos {
+                        Some(i) if found.len() > 1 => i,
+                        _ => {
+                            return Err(InvalidField::new(
+                                at.clone().key("decide_at"),
+                                format!("'{}'", self.places[at_place.index()].id),
+                                format!(
+                                    "a place every candidate route to '{}' passes before the routes part (one of: {})",
+                                    self.places[place.index()].id,
+                                    found[0].places[..=diverge.min(found[0].places.len() - 1)]
+                                        .iter()
+                                        .map(|p| self.places[p.index()].id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                }
+            };
             destinations.push(Destination {
                 place,
                 share,
-                decision_index: decision_index(&found),
+                decision_index,
                 routes,
             });
         }
@@ -759,6 +808,7 @@ impl NetworkBuilder {
                 shares,
                 policy: def.routing,
                 arrival: def.arrival,
+                route_bias_hours: def.route_bias_hours,
                 year_factors,
             },
             def.trains_per_year,
@@ -934,15 +984,20 @@ fn check_changes(
     let mut last = opens_day.unwrap_or(0.0);
     for (i, c) in changes.iter().enumerate() {
         let ci = at.clone().index(i);
-        if !(c.from_day >= 0.0 && c.from_day <= 36_525.0)
-            || (i > 0 || opens_day.is_some()) && c.from_day <= last
-        {
+        // The first change may fall on the opening day (it then applies from
+        // the opening); later ones come after the one before.
+        let too_early = match (i, opens_day) {
+            (0, Some(_)) => c.from_day < last,
+            (0, None) => false,
+            _ => c.from_day <= last,
+        };
+        if !(c.from_day >= 0.0 && c.from_day <= 36_525.0) || too_early {
             return Err(InvalidField::new(
                 ci.key("from_day"),
                 c.from_day,
                 match (i, opens_day) {
                     (0, Some(_)) => {
-                        format!("a day after the port opens (day {last}) and at most 36525")
+                        format!("a day from the port's opening (day {last}) to 36525")
                     }
                     (0, None) => "a day from 0 to 36525".to_string(),
                     _ => {

@@ -52,10 +52,15 @@
 //!   cranes, or a section's paths, to a fraction while they last: dated,
 //!   or random with a monthly profile.
 //! - **Routing**: a flow may list candidate routes (`via`); a train chooses
-//!   at the last place its candidates share, by fixed shares, by the least
-//!   expected delay given live queues, or by a [`RoutingPolicy`] of your
-//!   own; a candidate through a side that refuses its class is not taken
-//!   while another is open.
+//!   at the last place its candidates share (or at `decide_at`), by fixed
+//!   shares, by a [`Logit`] on expected time, by the least expected time,
+//!   or by a [`RoutingPolicy`] of your own. The expected time counts the
+//!   trains queued at and on their way to each port ahead. A candidate
+//!   through a port not yet open does not exist; one through a side that
+//!   refuses its class is not taken while another is open.
+//! - **Time**: ports open on a date (`opens_day`), capacities change on
+//!   dates (`changes`), demand grows by year (`growth_per_year`), and a run
+//!   with a `start_year` reports each calendar year.
 //!
 //! # Building a network
 //!

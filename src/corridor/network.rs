@@ -561,6 +561,15 @@ pub struct FlowDef {
     pub routing: Arc<dyn RoutingPolicy>,
     /// The release process.
     pub arrival: ArrivalProcess,
+    /// Where trains choose among the candidates: a place on all of them
+    /// before they part (`None`: where they part). Choosing earlier keeps
+    /// the choice in one place when a variant adds a candidate that parts
+    /// sooner.
+    pub decide_at: Option<PlaceId>,
+    /// Hours added to each candidate's expected time before a choice that
+    /// looks at times (a preference the model does not explain; negative
+    /// for preferred). Empty: none.
+    pub route_bias_hours: Vec<f64>,
     /// Demand growth from one year of the run to the next, as rates
     /// (`0.03` for +3 %): the first from year 1 to year 2, and so on; the
     /// last applies to every later year. Empty: the same every year. Years
@@ -605,6 +614,8 @@ pub struct Flow {
     pub policy: Arc<dyn RoutingPolicy>,
     /// The release process.
     pub arrival: ArrivalProcess,
+    /// Hours added to each candidate's expected time (empty: none).
+    pub route_bias_hours: Vec<f64>,
     /// The demand of each year of the run relative to the first, from
     /// the flow's growth rates (empty: 1 every year).
     pub year_factors: Vec<f64>,

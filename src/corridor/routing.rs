@@ -123,7 +123,15 @@ impl Logit {
     /// draws them.
     pub fn probabilities(&self, hours: &[f64], weights: &[f64]) -> Vec<f64> {
         let best = hours.iter().copied().fold(f64::INFINITY, f64::min);
-        let w = |k: usize| weights.get(k).copied().unwrap_or(1.0);
+        // Weights relative to the largest, so that equal weights are
+        // exactly 1 however many candidates share them: a variant that
+        // adds a candidate nobody may take leaves every choice in place.
+        let top = weights.iter().copied().fold(0.0, f64::max);
+        let w = |k: usize| match weights.get(k) {
+            Some(&x) if top > 0.0 => x / top,
+            Some(&x) => x,
+            None => 1.0,
+        };
         if !best.is_finite() {
             // Nothing is open: the weights alone.
             let total: f64 = (0..hours.len()).map(w).sum();
@@ -197,6 +205,10 @@ mod tests {
         assert_eq!(p, vec![0.0, 1.0]);
         // All infinite: the weights.
         let p = l.probabilities(&[f64::INFINITY, f64::INFINITY], &[0.9, 0.1]);
-        assert_eq!(p, vec![0.9, 0.1]);
+        assert!((p[0] - 0.9).abs() < 1e-12 && (p[1] - 0.1).abs() < 1e-12);
+        // Equal weights are exactly equal however many share them.
+        let three = l.probabilities(&[10.0, 12.0, f64::INFINITY], &[1.0 / 3.0; 3]);
+        let two = l.probabilities(&[10.0, 12.0], &[0.5; 2]);
+        assert_eq!(&three[..2], &two[..]);
     }
 }

@@ -322,22 +322,24 @@ impl Scenario {
     /// [`ScenarioError::Parse`] or [`ScenarioError::Invalid`] (with the
     /// line and column in the file, and the variant named) if the result is
     /// not a valid scenario.
+    ///
+    /// A variant may say `extends = "other"` (or `"a+b"`): the variants it
+    /// extends are laid first, then it.
     pub fn with_variant(&self, name: &str) -> Result<Scenario, ScenarioError> {
         let mut base_spec = self.spec.clone();
         base_spec.variants.clear();
         let mut table =
             toml::Table::try_from(&base_spec).expect("a validated scenario's spec is a table");
         let mut prefixes = Vec::new();
+        let mut parts = Vec::new();
         for part in name.split('+') {
-            let Some(over) = self.spec.variants.get(part) else {
-                return Err(ScenarioError::UnknownVariant {
-                    file: self.source.clone(),
-                    name: part.to_string(),
-                    available: self.variant_names().join(", "),
-                });
-            };
-            overlay(&mut table, over);
-            prefixes.insert(0, FieldPath::root().key("variants").key(part));
+            self.expand(part, &mut parts, &mut Vec::new())?;
+        }
+        for part in &parts {
+            let mut over = self.spec.variants[part.as_str()].clone();
+            over.remove("extends");
+            overlay(&mut table, &over);
+            prefixes.insert(0, FieldPath::root().key("variants").key(part.clone()));
         }
         let prefix = prefixes[0].clone();
         let spec: ScenarioSpec = serde_path_to_error::deserialize(toml::Value::Table(table))
@@ -370,5 +372,70 @@ impl Scenario {
         )?;
         s.variant = Some(name.to_string());
         Ok(s)
+    }
+
+    /// Appends variant `part` to `parts`, after the variants it extends
+    /// (each once); `path` holds the chain being expanded, to refuse loops.
+    fn expand(
+        &self,
+        part: &str,
+        parts: &mut Vec<String>,
+        path: &mut Vec<String>,
+    ) -> Result<(), ScenarioError> {
+        let Some(over) = self.spec.variants.get(part) else {
+            return Err(ScenarioError::UnknownVariant {
+                file: self.source.clone(),
+                name: part.to_string(),
+                available: self.variant_names().join(", "),
+            });
+        };
+        if path.iter().any(|p| p == part) {
+            path.push(part.to_string());
+            return Err(ScenarioError::Parse {
+                file: self.source.clone(),
+                line: None,
+                column: None,
+                message: format!(
+                    "variants.{}.extends: found a loop ({}), expected variants that extend others without coming back",
+                    path[0],
+                    path.join(" → ")
+                ),
+            });
+        }
+        path.push(part.to_string());
+        match over.get("extends") {
+            None => {}
+            Some(toml::Value::String(base)) => {
+                for b in base.split('+') {
+                    if !self.spec.variants.contains_key(b) {
+                        return Err(ScenarioError::Parse {
+                            file: self.source.clone(),
+                            line: None,
+                            column: None,
+                            message: format!(
+                                "variants.{part}.extends: found '{b}', expected a variant of the scenario ({})",
+                                self.variant_names().join(", ")
+                            ),
+                        });
+                    }
+                    self.expand(b, parts, path)?;
+                }
+            }
+            Some(other) => {
+                return Err(ScenarioError::Parse {
+                    file: self.source.clone(),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "variants.{part}.extends: found {other}, expected the name of a variant (or a+b)"
+                    ),
+                });
+            }
+        }
+        path.pop();
+        if !parts.iter().any(|p| p == part) {
+            parts.push(part.to_string());
+        }
+        Ok(())
     }
 }

@@ -640,6 +640,16 @@ pub struct FlowSpec {
     /// Routing policy.
     #[serde(default)]
     pub routing: RoutingSpec,
+    /// Where trains choose among the candidates: a node or port on all of
+    /// them before they part; absent: where they part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decide_at: Option<String>,
+    /// A preference for each candidate route that the model does not
+    /// explain (contracts, operators, habit), in hours added to its
+    /// expected time before a logit or shortest-expected-delay choice
+    /// (negative: preferred); absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_bias_hours: Vec<f64>,
     /// Demand growth from one year of the run to the next (`0.03` for
     /// +3 %), the last rate for every later year; absent: the class's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -509,6 +509,10 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                 ));
             }
         };
+        let decide_at = match &f.decide_at {
+            Some(id) => Some(lookup(&b, path.clone().key("decide_at"), id)?),
+            None => None,
+        };
         let routing: Arc<dyn RoutingPolicy> = match f.routing {
             RoutingSpec::FixedShares => Arc::new(FixedShares),
             RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
@@ -546,6 +550,8 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
                 shares: f.shares.clone(),
                 routing,
                 arrival,
+                route_bias_hours: f.route_bias_hours.clone(),
+                decide_at,
                 growth_per_year: if f.growth_per_year.is_empty() {
                     spec.classes
                         .get(&f.class)

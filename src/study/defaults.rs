@@ -30,6 +30,11 @@ pub struct StudyOptions {
     pub demand_multiplier: f64,
     /// Run only this shard (turns the stopping rule off).
     pub shard: Option<Shard>,
+    /// Compare against this variant of the scenario instead of its base:
+    /// it is the baseline, and every variant named is laid over it
+    /// (`--base y2025 --variant baktu_now` runs `y2025` against
+    /// `y2025+baktu_now`).
+    pub base_variant: Option<String>,
 }
 
 impl Default for StudyOptions {
@@ -41,6 +46,7 @@ impl Default for StudyOptions {
             level: 0.95,
             demand_multiplier: 1.0,
             shard: None,
+            base_variant: None,
         }
     }
 }
@@ -61,13 +67,24 @@ pub struct SweepOptions {
 
 /// The base scenario and each named variant of it (`base` itself is not
 /// repeated, and a name given twice runs once).
-fn variants(base: &Scenario, names: &[String]) -> Result<Vec<(String, Scenario)>, StudyError> {
-    let mut out = vec![("base".to_string(), base.clone())];
+fn variants(
+    base: &Scenario,
+    names: &[String],
+    base_variant: Option<&str>,
+) -> Result<Vec<(String, Scenario)>, StudyError> {
+    let mut out = vec![match base_variant {
+        None => ("base".to_string(), base.clone()),
+        Some(b) => (b.to_string(), base.with_variant(b)?),
+    }];
     for n in names {
         if out.iter().any(|(have, _)| have == n) {
             continue;
         }
-        out.push((n.clone(), base.with_variant(n)?));
+        let composed = match base_variant {
+            None => n.clone(),
+            Some(b) => format!("{b}+{n}"),
+        };
+        out.push((n.clone(), base.with_variant(&composed)?));
     }
     Ok(out)
 }
@@ -86,13 +103,13 @@ impl StudyPlan {
         variant_names: &[String],
         options: &StudyOptions,
     ) -> Result<StudyPlan, StudyError> {
-        let e = &base.experiment;
+        let variants = variants(base, variant_names, options.base_variant.as_deref())?;
+        let e = &variants[0].1.experiment;
         let stopping = match (&e.stopping, options.replications, options.shard) {
             (Some(rule), None, None) => Some(rule.clone()),
             _ => None,
         };
         Ok(StudyPlan {
-            variants: variants(base, variant_names)?,
             replications: options.replications.unwrap_or(e.replications),
             stopping,
             seed: options.seed.unwrap_or(e.seed),
@@ -101,6 +118,7 @@ impl StudyPlan {
             demand_multiplier: options.demand_multiplier,
             sweep: None,
             shard: options.shard,
+            variants,
         })
     }
 
@@ -118,9 +136,13 @@ impl StudyPlan {
         sweep: &SweepOptions,
         options: &StudyOptions,
     ) -> Result<StudyPlan, StudyError> {
-        let from_file = base.experiment.sweep.as_ref();
+        let baseline = match &options.base_variant {
+            Some(b) => base.with_variant(b)?,
+            None => base.clone(),
+        };
+        let from_file = baseline.experiment.sweep.as_ref();
         let lookup = |name: &str| {
-            let keys = metric_keys(&base.network);
+            let keys = metric_keys(&baseline.network);
             keys.iter()
                 .find(|k| k.to_string() == name)
                 .cloned()

@@ -216,6 +216,7 @@ impl<'a> CorridorModel<'a> {
                         },
                         cuts_on: vec![0; port.cuts.len() + port.random_cuts.len()],
                         rng: stream_rng(seed, replication, purpose::CLOSURE ^ key),
+                        key,
                         cut_rng: cut_streams(seed, replication, key, port.random_cuts.len()),
                     }
                 })
@@ -419,7 +420,9 @@ impl<'a> CorridorModel<'a> {
         stream_rng(
             self.seed,
             self.replication,
-            key ^ purpose.rotate_left(48) ^ (u64::from(port.0) + 1).rotate_left(24),
+            // Keyed by the port's id, not its index: a variant that adds a
+            // port leaves every other port's draws in place.
+            key ^ purpose.rotate_left(48) ^ self.ports[port.index()].key.rotate_left(24),
         )
     }
 

@@ -201,20 +201,41 @@ impl CorridorModel<'_> {
         };
         let flow = net.flow(flow_id);
         let routes = &flow.destinations[dest].routes;
-        let expected = |k: usize| {
-            if self.passes_unopened(routes[k], pos, now) {
-                f64::INFINITY
-            } else {
-                self.expected_hours(routes[k], pos, flow.direction)
-            }
+        // A candidate through a port not yet open is not one yet: the
+        // policy chooses among the others, with their shares renormalised,
+        // exactly as if the port were not in the network.
+        let mut open: Vec<usize> = (0..routes.len())
+            .filter(|&k| !self.passes_unopened(routes[k], pos, now))
+            .collect();
+        if open.is_empty() {
+            open = (0..routes.len()).collect();
+        }
+        let shares: Vec<f64> = if open.len() == routes.len() {
+            flow.shares.clone()
+        } else {
+            let total: f64 = open.iter().map(|&k| flow.shares[k]).sum();
+            open.iter()
+                .map(|&k| {
+                    if total > 0.0 {
+                        flow.shares[k] / total
+                    } else {
+                        1.0 / open.len() as f64
+                    }
+                })
+                .collect()
+        };
+        let expected = |i: usize| {
+            let k = open[i];
+            self.expected_hours(routes[k], pos, flow.direction)
+                + flow.route_bias_hours.get(k).copied().unwrap_or(0.0)
         };
         let ctx = RoutingContext {
-            candidates: routes.len(),
-            shares: &flow.shares,
+            candidates: open.len(),
+            shares: &shares,
             uniform,
             expected_hours: &expected,
         };
-        let mut k = flow.policy.choose(&ctx).min(routes.len() - 1);
+        let mut k = open[flow.policy.choose(&ctx).min(open.len() - 1)];
         // A candidate through a side that refuses the class now is not
         // taken while another is open: the choice falls among the open
         // ones, in proportion to their shares (equal without shares).

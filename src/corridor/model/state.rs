@@ -148,6 +148,8 @@ pub(super) struct PortState {
     pub(super) cuts_on: Vec<u32>,
     pub(super) rng: SimRng,
     pub(super) cut_rng: Vec<SimRng>,
+    /// The port's stream key, from its id.
+    pub(super) key: u64,
 }
 
 /// Trains on one direction of a section, and those waiting to enter it.
