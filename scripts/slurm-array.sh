@@ -12,6 +12,11 @@
 #   SHARDS        number of array tasks              (default: 16)
 #   RESULTS       directory shared by all nodes      (default: results)
 #   SILKRAIL      the silkrail binary                (default: silkrail on PATH)
+#   THREADS       threads per task                   (default: the task's CPUs)
+#
+# Each task finds its shard with `--shard auto` (SLURM_ARRAY_TASK_ID of
+# SLURM_ARRAY_TASK_COUNT); the merge names any shard that is missing, so
+# that exactly those can be resubmitted (sbatch --array=3,7 ...).
 #SBATCH --job-name=silkrail-shard
 #SBATCH --cpus-per-task=2
 #SBATCH --time=01:00:00
@@ -36,6 +41,6 @@ fi
 
 "${SILKRAIL}" compare "${SCENARIO}" --variant "${VARIANT}" \
     --replications "${REPLICATIONS}" \
-    --threads "${SLURM_CPUS_PER_TASK:-1}" \
-    --shard "${SLURM_ARRAY_TASK_ID}/${SHARDS}" \
+    --threads "${THREADS:-${SLURM_CPUS_PER_TASK:-1}}" \
+    --shard auto \
     --out "${RESULTS}/part-${SLURM_ARRAY_TASK_ID}"

@@ -192,7 +192,9 @@ struct Common {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Run only shard I of N (0-based, a contiguous block of replications)
-    /// and write a partial result for `silkrail merge`.
+    /// and write a partial result for `silkrail merge`; `auto` (or `auto/N`)
+    /// takes the shard from an array job's environment (Slurm, Kubernetes,
+    /// AWS Batch, PBS, Grid Engine, LSF).
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
     /// Do not write SVG charts.
@@ -263,12 +265,30 @@ fn parse_multipliers(s: &str) -> Result<Vec<f64>, Failure> {
 /// The library's options from the common flags (whose ranges clap has
 /// checked).
 fn options(c: &Common) -> Result<StudyOptions, Failure> {
-    let shard = c
-        .shard
-        .as_deref()
-        .map(|s| s.parse::<Shard>())
-        .transpose()
-        .map_err(|e| bad_input(format!("--shard: {e}")))?;
+    let shard = match c.shard.as_deref().map(str::trim) {
+        None => None,
+        Some(s) if s == "auto" || s.starts_with("auto/") => {
+            let count = match s.strip_prefix("auto/") {
+                None => None,
+                Some(n) => Some(n.parse::<u64>().map_err(|_| {
+                    bad_input(format!(
+                        "--shard {s}: expected auto/N with N a whole number of shards"
+                    ))
+                })?),
+            };
+            let (shard, from) = Shard::from_env(|name| std::env::var(name).ok(), count)
+                .map_err(|e| bad_input(format!("--shard: {e}")))?;
+            eprintln!(
+                "note: shard {shard} (from {}, {})",
+                from.variable, from.scheduler
+            );
+            Some(shard)
+        }
+        Some(s) => Some(
+            s.parse::<Shard>()
+                .map_err(|e| bad_input(format!("--shard: {e}")))?,
+        ),
+    };
     Ok(StudyOptions {
         replications: c.replications,
         seed: c.seed,

@@ -89,7 +89,7 @@ pub use result::{ArmResult, Difference, ExperimentResult, Interval, PairResult};
 pub use runner::{
     Arm, Consume, MAX_REPLICATIONS, MAX_THREADS, NoRows, ProgressFn, RowSink, Runner,
 };
-pub use shard::{Shard, ShardError, check_shards};
+pub use shard::{Shard, ShardError, ShardSource, check_shards};
 pub use stopping::StoppingRule;
 pub(crate) use stopping::unknown_metric;
 pub use sweep::{SweepPoint, SweepSeries, crossing, saturation_point};

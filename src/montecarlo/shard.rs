@@ -40,6 +40,116 @@ pub enum ShardError {
         /// What was given.
         text: String,
     },
+    /// `auto`, but no array scheduler's variables are set.
+    #[error(
+        "shard auto: no array job found (none of {} is set); give the shard as I/N",
+        SCHEDULERS.iter().map(|s| s.index).collect::<Vec<_>>().join(", ")
+    )]
+    NoScheduler,
+    /// `auto`, but the scheduler does not say how many shards there are.
+    #[error(
+        "shard auto: {variable} ({scheduler}) gives the index but not the number of shards: \
+         give it as auto/N or in SILKRAIL_SHARDS"
+    )]
+    UnknownCount {
+        /// The variable that gave the index.
+        variable: &'static str,
+        /// The scheduler.
+        scheduler: &'static str,
+    },
+    /// `auto`, but a variable does not hold a usable number, or the index
+    /// falls outside the count.
+    #[error("shard auto: {variable}={value}: {problem}")]
+    BadVariable {
+        /// The variable.
+        variable: String,
+        /// Its value.
+        value: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+}
+
+/// An array scheduler: the variable holding a task's index, the first
+/// index when it is fixed, and how to find the number of tasks.
+struct Scheduler {
+    name: &'static str,
+    index: &'static str,
+    /// Variable of the first index (`None`: `first_default`).
+    first: Option<&'static str>,
+    first_default: u64,
+    /// Variables of the last index and of the step, if any.
+    last: Option<&'static str>,
+    step: Option<&'static str>,
+    /// Variable of the number of tasks, if any.
+    count: Option<&'static str>,
+}
+
+/// The schedulers `--shard auto` knows, in the order they are tried.
+const SCHEDULERS: &[Scheduler] = &[
+    Scheduler {
+        name: "Slurm",
+        index: "SLURM_ARRAY_TASK_ID",
+        first: Some("SLURM_ARRAY_TASK_MIN"),
+        first_default: 0,
+        last: Some("SLURM_ARRAY_TASK_MAX"),
+        step: Some("SLURM_ARRAY_TASK_STEP"),
+        count: Some("SLURM_ARRAY_TASK_COUNT"),
+    },
+    Scheduler {
+        name: "Kubernetes",
+        index: "JOB_COMPLETION_INDEX",
+        first: None,
+        first_default: 0,
+        last: None,
+        step: None,
+        count: None,
+    },
+    Scheduler {
+        name: "AWS Batch",
+        index: "AWS_BATCH_JOB_ARRAY_INDEX",
+        first: None,
+        first_default: 0,
+        last: None,
+        step: None,
+        count: None,
+    },
+    Scheduler {
+        name: "PBS",
+        index: "PBS_ARRAY_INDEX",
+        first: None,
+        first_default: 0,
+        last: None,
+        step: None,
+        count: None,
+    },
+    Scheduler {
+        name: "Grid Engine",
+        index: "SGE_TASK_ID",
+        first: Some("SGE_TASK_FIRST"),
+        first_default: 1,
+        last: Some("SGE_TASK_LAST"),
+        step: Some("SGE_TASK_STEPSIZE"),
+        count: None,
+    },
+    Scheduler {
+        name: "LSF",
+        index: "LSB_JOBINDEX",
+        first: None,
+        first_default: 1,
+        last: Some("LSB_JOBINDEX_END"),
+        step: Some("LSB_JOBINDEX_STEP"),
+        count: None,
+    },
+];
+
+/// Where `--shard auto` found its shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardSource {
+    /// The scheduler.
+    pub scheduler: &'static str,
+    /// The variable that gave the index.
+    pub variable: &'static str,
 }
 
 impl Shard {
@@ -58,6 +168,108 @@ impl Shard {
             });
         }
         Ok(Shard { index, count })
+    }
+
+    /// The shard of this task of an array job, from the environment the
+    /// scheduler set (`env` looks a variable up: `std::env::var(name).ok()`
+    /// in a real run): Slurm (`SLURM_ARRAY_TASK_ID`, counted from
+    /// `SLURM_ARRAY_TASK_MIN` in steps of `SLURM_ARRAY_TASK_STEP`, of
+    /// `SLURM_ARRAY_TASK_COUNT` or up to `SLURM_ARRAY_TASK_MAX`),
+    /// Kubernetes Indexed Jobs (`JOB_COMPLETION_INDEX`), AWS Batch
+    /// (`AWS_BATCH_JOB_ARRAY_INDEX`), PBS (`PBS_ARRAY_INDEX`, from 0),
+    /// Grid Engine (`SGE_TASK_ID` from `SGE_TASK_FIRST` to
+    /// `SGE_TASK_LAST`) and LSF (`LSB_JOBINDEX` from 1 to
+    /// `LSB_JOBINDEX_END`), tried in that order. The number of shards is
+    /// `count` if given, else the scheduler's, else `SILKRAIL_SHARDS`.
+    ///
+    /// # Errors
+    ///
+    /// [`ShardError::NoScheduler`] when no scheduler's index is set,
+    /// [`ShardError::UnknownCount`] when the number of shards is known
+    /// from nowhere, [`ShardError::BadVariable`] for a variable that is not
+    /// a whole number or an index outside the count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use silkrail::montecarlo::Shard;
+    ///
+    /// let env = |name: &str| match name {
+    ///     "SLURM_ARRAY_TASK_ID" => Some("3".to_string()),
+    ///     "SLURM_ARRAY_TASK_COUNT" => Some("8".to_string()),
+    ///     _ => None,
+    /// };
+    /// let (shard, from) = Shard::from_env(env, None)?;
+    /// assert_eq!((shard.to_string(), from.scheduler), ("3/8".to_string(), "Slurm"));
+    /// # Ok::<(), silkrail::montecarlo::ShardError>(())
+    /// ```
+    pub fn from_env(
+        env: impl Fn(&str) -> Option<String>,
+        count: Option<u64>,
+    ) -> Result<(Shard, ShardSource), ShardError> {
+        let number = |var: &str| -> Result<Option<u64>, ShardError> {
+            match env(var) {
+                None => Ok(None),
+                Some(v) if v.trim().is_empty() || v.trim() == "undefined" => Ok(None),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Some)
+                    .map_err(|_| ShardError::BadVariable {
+                        variable: var.to_string(),
+                        value: v.clone(),
+                        problem: "expected a whole number".into(),
+                    }),
+            }
+        };
+        for s in SCHEDULERS {
+            let Some(id) = number(s.index)? else {
+                continue;
+            };
+            let first = match s.first {
+                Some(v) => number(v)?.unwrap_or(s.first_default),
+                None => s.first_default,
+            };
+            let step = match s.step {
+                Some(v) => number(v)?.unwrap_or(1).max(1),
+                None => 1,
+            };
+            let bad = |problem: String| ShardError::BadVariable {
+                variable: s.index.to_string(),
+                value: id.to_string(),
+                problem,
+            };
+            if id < first || (id - first) % step != 0 {
+                return Err(bad(format!(
+                    "not an index of an array from {first} in steps of {step}"
+                )));
+            }
+            let index = (id - first) / step;
+            let from_scheduler = match (s.count.map(number).transpose()?.flatten(), s.last) {
+                (Some(n), _) => Some(n),
+                (None, Some(last)) => number(last)?.map(|l| (l.saturating_sub(first)) / step + 1),
+                (None, None) => None,
+            };
+            let count = match count.or(from_scheduler).or(number("SILKRAIL_SHARDS")?) {
+                Some(n) => n,
+                None => {
+                    return Err(ShardError::UnknownCount {
+                        variable: s.index,
+                        scheduler: s.name,
+                    });
+                }
+            };
+            let shard = Shard::new(index, count)
+                .map_err(|_| bad(format!("shard {index} of {count} does not exist")))?;
+            return Ok((
+                shard,
+                ShardSource {
+                    scheduler: s.name,
+                    variable: s.index,
+                },
+            ));
+        }
+        Err(ShardError::NoScheduler)
     }
 
     /// The shard's index, from 0.
@@ -197,5 +409,80 @@ mod tests {
             check_shards([(s(0), "a"), (Shard::new(1, 3).unwrap(), "b")]),
             Err(MergeError::ShardCounts { .. })
         ));
+    }
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    fn auto(vars: &[(&str, &str)], count: Option<u64>) -> Result<String, ShardError> {
+        Shard::from_env(env(vars), count).map(|(s, from)| format!("{s} {}", from.scheduler))
+    }
+
+    #[test]
+    fn the_scheduler_tells_the_shard() {
+        // Slurm: the count, or min/max/step (--array=1-15:2 has 8 tasks).
+        let slurm = [
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "8"),
+        ];
+        assert_eq!(auto(&slurm, None).unwrap(), "3/8 Slurm");
+        let stepped = [
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "15"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ];
+        assert_eq!(auto(&stepped, None).unwrap(), "2/8 Slurm");
+        // Kubernetes gives no count: auto/N or SILKRAIL_SHARDS.
+        let k8s = [("JOB_COMPLETION_INDEX", "15")];
+        assert!(matches!(
+            auto(&k8s, None),
+            Err(ShardError::UnknownCount {
+                variable: "JOB_COMPLETION_INDEX",
+                ..
+            })
+        ));
+        assert_eq!(auto(&k8s, Some(16)).unwrap(), "15/16 Kubernetes");
+        let k8s_env = [("JOB_COMPLETION_INDEX", "0"), ("SILKRAIL_SHARDS", "4")];
+        assert_eq!(auto(&k8s_env, None).unwrap(), "0/4 Kubernetes");
+        assert_eq!(
+            auto(&[("AWS_BATCH_JOB_ARRAY_INDEX", "2")], Some(3)).unwrap(),
+            "2/3 AWS Batch"
+        );
+        assert_eq!(
+            auto(&[("PBS_ARRAY_INDEX", "0")], Some(2)).unwrap(),
+            "0/2 PBS"
+        );
+        // Grid Engine and LSF count from 1.
+        let sge = [
+            ("SGE_TASK_ID", "1"),
+            ("SGE_TASK_FIRST", "1"),
+            ("SGE_TASK_LAST", "16"),
+            ("SGE_TASK_STEPSIZE", "1"),
+        ];
+        assert_eq!(auto(&sge, None).unwrap(), "0/16 Grid Engine");
+        let lsf = [("LSB_JOBINDEX", "16"), ("LSB_JOBINDEX_END", "16")];
+        assert_eq!(auto(&lsf, None).unwrap(), "15/16 LSF");
+        // Not an array job in Grid Engine: "undefined" is unset.
+        assert!(matches!(
+            auto(&[("SGE_TASK_ID", "undefined")], Some(2)),
+            Err(ShardError::NoScheduler)
+        ));
+        // Nothing set, a bad value, an index past the count: clear errors.
+        assert!(matches!(auto(&[], Some(4)), Err(ShardError::NoScheduler)));
+        let e = auto(&[("SLURM_ARRAY_TASK_ID", "x1")], Some(4)).unwrap_err();
+        assert!(e.to_string().contains("SLURM_ARRAY_TASK_ID=x1"), "{e}");
+        let e = auto(&[("JOB_COMPLETION_INDEX", "4")], Some(4)).unwrap_err();
+        assert!(e.to_string().contains("shard 4 of 4 does not exist"), "{e}");
+        let e = ShardError::NoScheduler.to_string();
+        assert!(
+            e.contains("SLURM_ARRAY_TASK_ID") && e.contains("LSB_JOBINDEX"),
+            "{e}"
+        );
     }
 }
