@@ -200,6 +200,12 @@ struct Common {
     /// Do not write SVG charts.
     #[arg(long)]
     no_charts: bool,
+    /// Set a scenario field, validated like the file: PATH=VALUE, e.g.
+    /// `ports.alashankou_dostyk.westbound.tracks=8` or
+    /// `variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=12`
+    /// (repeat for several).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -410,7 +416,9 @@ fn sweep(
     threshold: Option<f64>,
     common: &Common,
 ) -> Result<(), Failure> {
-    let base = load(scenario)?;
+    let base = load(scenario)?
+        .with_overrides(&common.sets)
+        .map_err(bad_input)?;
     note_duplicates(variants);
     let sweep = SweepOptions {
         multipliers: multipliers.map(parse_multipliers).transpose()?,
@@ -469,7 +477,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             variant,
             common,
         } => {
-            let base = load(&scenario)?;
+            let base = load(&scenario)?
+                .with_overrides(&common.sets)
+                .map_err(bad_input)?;
             let mut plan = match &variant {
                 Some(v) => {
                     let s = base.with_variant(v).map_err(bad_input)?;
@@ -491,7 +501,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             base: base_variant,
             common,
         } => {
-            let base = load(&scenario)?;
+            let base = load(&scenario)?
+                .with_overrides(&common.sets)
+                .map_err(bad_input)?;
             note_duplicates(&variants);
             let options = StudyOptions {
                 base_variant,

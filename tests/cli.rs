@@ -337,3 +337,73 @@ fn compare_against_a_variant_lays_the_others_over_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("y1999"));
 }
+
+#[test]
+fn set_overrides_any_field_and_is_checked_like_the_file() {
+    // A field of the base and a field of a variant, then run.
+    let dir = scratch("set");
+    let json = json_of(&[
+        "compare",
+        "builtin",
+        "--base",
+        "y2025",
+        "--variant",
+        "baktu_now",
+        "--set",
+        "experiment.horizon_days=400",
+        "--set",
+        "variants.y2025.experiment.horizon_days=60",
+        "--set",
+        "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=2",
+        "--replications",
+        "2",
+        "--no-charts",
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    // The variant's own horizon wins over the base's (variants lay over it).
+    assert_eq!(json["manifest"]["horizon_days"].as_f64(), Some(60.0));
+    let carried = json["variants"]["baktu_now"]
+        ["port.baktu_bakhty.westbound.handed_over_trains_per_day"]["mean"]
+        .as_f64()
+        .unwrap();
+    // At most 2 a calendar day: 61 days begin within the 60 measured.
+    assert!(
+        carried <= 2.0 * 61.0 / 60.0 + 1e-9,
+        "a cap of 2 a day carried {carried}"
+    );
+
+    // Bad overrides: named, with the field and the value, nothing written.
+    for (set, want) in [
+        (
+            "ports.alashankou_dostyk.westbound.tracks=0",
+            "ports.alashankou_dostyk.westbound.tracks: found 0",
+        ),
+        (
+            "ports.alashankou_dostyk.westbound.trax=3",
+            "unknown field `trax`",
+        ),
+        (
+            "flows.xian_west.route_bias_hours[5]=1",
+            "the list has 2 entries",
+        ),
+        ("experiment.horizon_days=soon", "experiment.horizon_days"),
+        ("tracks", "expected PATH=VALUE"),
+    ] {
+        let out_dir = dir.join("bad");
+        let out = silkrail(&[
+            "run",
+            "builtin",
+            "--set",
+            set,
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {err}");
+        assert!(err.contains("--set") && err.contains(want), "{set}: {err}");
+        assert!(!out_dir.exists(), "{set}: wrote {}", out_dir.display());
+    }
+}

@@ -76,6 +76,83 @@ fn overlay(base: &mut toml::Table, over: &toml::Table) {
     }
 }
 
+/// Sets the value at `path` (`a.b[2].c`) in `table`, making the tables on
+/// the way that do not exist yet.
+fn set_at(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if key.is_empty() {
+            return Err(format!(
+                "'{path}' is not a path like ports.ID.westbound.tracks"
+            ));
+        }
+        steps.push(Step::Key(key));
+        while !rest.is_empty() {
+            let (i, after) = rest
+                .split_once(']')
+                .ok_or_else(|| format!("'{path}': an index without its closing ]"))?;
+            let i = i
+                .trim()
+                .parse::<usize>()
+                .map_err(|_| format!("'{path}': [{i}] is not an index"))?;
+            steps.push(Step::Index(i));
+            rest = after.strip_prefix('[').unwrap_or(after);
+            if !after.is_empty() && !after.starts_with('[') {
+                return Err(format!("'{path}': unexpected '{after}' after an index"));
+            }
+        }
+    }
+    let mut here = toml::Value::Table(std::mem::take(table));
+    let mut cursor = &mut here;
+    let mut walked = String::new();
+    for (k, step) in steps.iter().enumerate() {
+        let last = k + 1 == steps.len();
+        match step {
+            Step::Key(key) => {
+                if !walked.is_empty() {
+                    walked.push('.');
+                }
+                walked.push_str(key);
+                let toml::Value::Table(t) = cursor else {
+                    return Err(format!("'{walked}' is inside a value that is not a table"));
+                };
+                if last {
+                    t.insert((*key).to_string(), value);
+                    break;
+                }
+                cursor = t
+                    .entry((*key).to_string())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            }
+            Step::Index(i) => {
+                walked.push_str(&format!("[{i}]"));
+                let toml::Value::Array(a) = cursor else {
+                    return Err(format!("'{walked}': not a list"));
+                };
+                let n = a.len();
+                let Some(slot) = a.get_mut(*i) else {
+                    return Err(format!("'{walked}': the list has {n} entries"));
+                };
+                if last {
+                    *slot = value;
+                    break;
+                }
+                cursor = slot;
+            }
+        }
+    }
+    let toml::Value::Table(t) = here else {
+        unreachable!("the root is a table")
+    };
+    *table = t;
+    Ok(())
+}
+
 /// Line and column of `path` in `text`, looked up under each prefix in
 /// turn: the first prefix under which the whole path exists, failing that
 /// the deepest part found under the last prefix.
@@ -372,6 +449,63 @@ impl Scenario {
         )?;
         s.variant = Some(name.to_string());
         Ok(s)
+    }
+
+    /// The scenario with fields set by `PATH=VALUE` overrides, as
+    /// `--set` gives them: `ports.alashankou_dostyk.westbound.tracks=8`,
+    /// `flows.xian_west.route_bias_hours[1]=2.5`, or a variant's field,
+    /// `variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=12`.
+    /// VALUE is a TOML value (`8`, `0.5`, `true`, `[0.05]`, `{ deterministic_hours = 1 }`,
+    /// `"text"`); a bare word is a string. The result is parsed and
+    /// validated exactly like a file, every variant included.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError::Parse`] for an override that is not `PATH=VALUE`,
+    /// a path through something that is not a table, an index past the end
+    /// of a list, or a value of the wrong type; [`ScenarioError::Invalid`]
+    /// for a value the checks refuse. Each names the file, the overrides
+    /// and the field.
+    pub fn with_overrides(&self, sets: &[String]) -> Result<Scenario, ScenarioError> {
+        if sets.is_empty() {
+            return Ok(self.clone());
+        }
+        let file = format!("{} (with --set {})", self.source, sets.join(" --set "));
+        let parse_error = |message: String| ScenarioError::Parse {
+            file: file.clone(),
+            line: None,
+            column: None,
+            message,
+        };
+        let mut table =
+            toml::Table::try_from(&self.spec).expect("a validated scenario's spec is a table");
+        for set in sets {
+            let Some((path, value)) = set.split_once('=') else {
+                return Err(parse_error(format!("--set {set}: expected PATH=VALUE")));
+            };
+            let (path, value) = (path.trim(), value.trim());
+            let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or_else(|| toml::Value::String(value.to_string()));
+            set_at(&mut table, path, value)
+                .map_err(|m| parse_error(format!("--set {set}: {m}")))?;
+        }
+        let spec: ScenarioSpec = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|e| {
+                let path = from_serde_path(e.path());
+                parse_error(format!(
+                    "{}{}",
+                    if path.segments().is_empty() {
+                        String::new()
+                    } else {
+                        format!("{path}: ")
+                    },
+                    e.inner().message().trim()
+                ))
+            })?;
+        Scenario::validate_located(spec, &file, None, &[FieldPath::root()], None)?
+            .with_every_variant_checked()
     }
 
     /// Appends variant `part` to `parts`, after the variants it extends
