@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use silkrail::metric::MetricKey;
 use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
-use silkrail::report::{comparison_table, run_into_folder};
+use silkrail::report::{bottleneck_lines, comparison_table, run_into_folder};
 use silkrail::scenario::Scenario;
 use silkrail::study::{StudyPlan, SweepPlan, multiplier_grid};
 
@@ -251,6 +251,27 @@ fn run(args: &Args) -> Result<String, String> {
             carries("westbound"),
             carries("eastbound"),
         );
+    }
+    // What binds first: the capacities most used, over the years and in
+    // the last year.
+    let last = *YEARS.end();
+    for (arm, label) in study
+        .result
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i, &a.label))
+    {
+        let _ = writeln!(text, "\nWhat binds first, {label}:");
+        for (when, year) in [("2026–2030", None), ("in 2030", Some(last))] {
+            let lines = bottleneck_lines(study, arm, year, 3);
+            if let Some(first) = lines.first() {
+                let _ = writeln!(text, "  {when:<10} {first}");
+                for l in &lines[1..] {
+                    let _ = writeln!(text, "  {:<10} {l}", "");
+                }
+            }
+        }
     }
     let _ = writeln!(text);
     let mut names: Vec<String> = vec![

@@ -99,11 +99,11 @@ fn same_seed_same_results_other_seed_other_results() {
 }
 
 /// Probability that any statistical check in this file fails for a correct
-/// model: split by Bonferroni over its 6 checks (3 Erlang C measures, 2
-/// paired effects, 1 Poisson count). Every check uses a fixed seed, so its
-/// outcome never changes between runs.
+/// model: split by Bonferroni over its 8 checks (3 Erlang C measures, 2
+/// paired effects, 1 Poisson count, the bottleneck's use and wait). Every
+/// check uses a fixed seed, so its outcome never changes between runs.
 const FAMILY_ALPHA: f64 = 0.005;
-const CHECKS: f64 = 6.0;
+const CHECKS: f64 = 8.0;
 const ALPHA: f64 = FAMILY_ALPHA / CHECKS;
 
 #[test]
@@ -424,4 +424,43 @@ fn a_corridor_flooded_beyond_any_queue_stops_with_a_clear_error() {
     let r = CorridorModel::run(&s.network, settings(1, 0, 150));
     assert!(r.network.overloaded_at_ms.is_some());
     assert!(r.is_conserved(), "what was released is still accounted for");
+}
+
+#[test]
+fn the_binding_resource_is_named_first() {
+    // The M/M/3 port: its westbound tracks are used at ρ = 0.8 and nothing
+    // else comes near; the ranking names them first, with their wait.
+    use silkrail::montecarlo::NoRows;
+    use silkrail::report::bottlenecks;
+    use silkrail::study::{StudyOptions, StudyPlan};
+    let s = Scenario::load(std::path::Path::new("examples/scenarios/mmc_port.toml")).unwrap();
+    let options = StudyOptions {
+        replications: Some(8),
+        level: 1.0 - ALPHA,
+        ..StudyOptions::default()
+    };
+    let study = StudyPlan::comparison(&s, &[], &options)
+        .unwrap()
+        .run(&mut NoRows, None)
+        .unwrap();
+    let ranked = bottlenecks(&study, 0, None);
+    let first = &ranked[0];
+    assert_eq!(
+        first.metric.to_string(),
+        "port.port.westbound.track_utilisation_ratio"
+    );
+    // Its use and its wait are Erlang C's, within their intervals at
+    // 1 − ALPHA.
+    let truth = erlang_c(3, 2.4, 1.0).unwrap();
+    let within =
+        |i: &silkrail::montecarlo::Interval, x: f64| (i.mean - x).abs() <= i.half_width.unwrap();
+    assert!(within(&first.utilisation, truth.utilisation), "{first:?}");
+    let wait = first.wait_hours.as_ref().unwrap();
+    assert!(within(wait, truth.wq), "{wait:?} against {}", truth.wq);
+    // Most used first.
+    assert!(
+        ranked
+            .windows(2)
+            .all(|w| w[0].utilisation.mean >= w[1].utilisation.mean)
+    );
 }

@@ -5,11 +5,13 @@
 //! |---|---|---|
 //! | `port` | port, direction | `throughput` (formations leaving the facility), `handed_over` (at the border) \[trains/day\], `freight` \[wagons/day\] and \[Mt/yr\] (several classes), `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean` (wait at the border), `departure_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `held_upstream_peak`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\]; where the side has them: `held_on_line_mean`, `tracks_blocked_mean` \[trains\], `inspection_wait_mean`, `hold_mean`, `wagon_wait_mean`, `locomotive_wait_mean` \[h\], `wagon_utilisation`, `locomotive_utilisation`, `banned`, `trains_out_per_train_in` \[ratio\], `refused` \[trains/day\] |
 //! | `port` | port, direction, class | `throughput` \[trains/day\], `freight` \[Mt/yr\], `held_upstream_mean`, `dwell_mean` \[h\] (several classes); `transload_utilisation` \[ratio\] (transloaded classes) |
+//! | `port` | port, direction | `handover_utilisation` \[ratio\] (where the side has a cap: trains handed over a day against the cap) |
 //! | `port` | port | `closed`, `reduced` (with reductions) \[h\] |
 //! | `group` | group | `delay_mean`, `delay_p95` \[h\] |
 //! | `group` | group, direction | `throughput` \[trains/day\], `delay_mean`, `delay_p95` \[h\] |
 //! | `section` | section | `load` (both directions) \[trains/day\]; `path_hold_mean`, `line_wait_mean` (where limited) \[h\] |
-//! | `section` | section, towards | `load` \[trains/day\]; `waiting_mean`, `waiting_peak` (where limited) \[trains\]; `banned` \[ratio\], `refused` \[trains/day\] (with a ban) |
+//! | `section` | section, towards | `load` \[trains/day\]; `path_load` \[ratio\] (trains entering against the paths a day, where limited; above 1 they queue for paths ahead; on a single track, one figure for both directions under `section`); `waiting_mean`, `waiting_peak` (where limited) \[trains\]; `banned` \[ratio\], `refused` \[trains/day\] (with a ban) |
+//! | any of `port` (handed_over, delay_mean, handover_utilisation), `group` (delay_mean, and per direction throughput and delay_mean), `section` (path_load) | the same, then `year` | each calendar year, when the network has a start year |
 //! | `flow` | flow | `released` \[trains/day\] |
 //! | `od` | origin, destination | `transit_mean`, `transit_p95` \[days\] |
 //! | `network` | — | `transit_mean` \[days\], `delayed` \[ratio\], `backlog` \[trains\], `delivered` \[trains/day\]; with bans: `refused`, `cancelled` \[trains/day\] |
@@ -87,6 +89,12 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                 );
             }
             put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
+            if s.handover_cap > 0 {
+                put(
+                    k("handover_utilisation", Unit::Ratio),
+                    per_day(s.handed_over).map(|n| n / f64::from(s.handover_cap)),
+                );
+            }
             put(
                 k("held_upstream_peak", Unit::Trains),
                 Some(s.blocked.peak() as f64),
@@ -177,6 +185,13 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
                 k("path_hold_mean", Unit::Hours),
                 Some(sec.path_hold_hours.mean().unwrap_or(0.0)),
             );
+            if sec.single_track {
+                put(
+                    k("path_load", Unit::Ratio),
+                    per_day(sec.lines[0].entered + sec.lines[1].entered)
+                        .map(|n| n / sec.paths_per_day),
+                );
+            }
         }
         if sec.capacity_trains > 0 || sec.has_cuts {
             put(
@@ -194,6 +209,12 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
             // Direction 0 runs from `from` towards `to`.
             let kt = |m: &str, u: Unit| k(m, u).with("towards", &sec.ends[1 - o]);
             put(kt("load", Unit::TrainsPerDay), per_day(line.entered));
+            if sec.paths_limited && !sec.single_track {
+                put(
+                    kt("path_load", Unit::Ratio),
+                    per_day(line.entered).map(|n| n / sec.paths_per_day),
+                );
+            }
             if sec.capacity_trains > 0 || sec.has_cuts || sec.acceptance {
                 put(kt("waiting_mean", Unit::Trains), line.waiting.mean(end));
                 put(
@@ -284,6 +305,34 @@ fn visit_year(
             let k = |m: &str, u: Unit| side_key(&p.id, dir, m, u).with("year", &label);
             put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
             put(k("delay_mean", Unit::Hours), s.delay_hours.mean());
+            let cap = p.sides[dir.index()].handover_cap;
+            if cap > 0 {
+                put(
+                    k("handover_utilisation", Unit::Ratio),
+                    per_day(s.handed_over).map(|n| n / f64::from(cap)),
+                );
+            }
+        }
+    }
+    for (sec, entered) in r.sections.iter().zip(&y.sections) {
+        if !sec.paths_limited {
+            continue;
+        }
+        let k = |m: &str, u: Unit| MetricKey::new("section", m, u).with("section", &sec.id);
+        if sec.single_track {
+            put(
+                k("path_load", Unit::Ratio).with("year", &label),
+                per_day(entered[0] + entered[1]).map(|n| n / sec.paths_per_day),
+            );
+        } else {
+            for (o, &n) in entered.iter().enumerate() {
+                put(
+                    k("path_load", Unit::Ratio)
+                        .with("towards", &sec.ends[1 - o])
+                        .with("year", &label),
+                    per_day(n).map(|n| n / sec.paths_per_day),
+                );
+            }
         }
     }
     for (name, members) in &r.groups {

@@ -226,6 +226,9 @@ pub struct SideStats {
     pub acceptance: bool,
     /// Whether trains are re-formed (a longest outgoing train is set).
     pub reforms: bool,
+    /// The daily handover cap as the scenario gives it (0: none).
+    #[serde(default)]
+    pub handover_cap: u32,
 }
 
 impl SideStats {
@@ -302,6 +305,7 @@ impl SideStats {
             departure_tracks: side.departure_tracks.unwrap_or(0),
             acceptance: side.classes.iter().any(|(_, c)| c.acceptance.is_some()),
             reforms: side.max_containers_out.is_some(),
+            handover_cap: side.handover_cap_per_day.unwrap_or(0),
         }
     }
 }
@@ -400,6 +404,13 @@ pub struct SectionStats {
     pub reduced: TimeWeighted,
     /// Whether its paths a day are limited.
     pub paths_limited: bool,
+    /// Its paths a day (each direction; both together on a single track),
+    /// 0 for unlimited.
+    #[serde(default)]
+    pub paths_per_day: f64,
+    /// Whether its paths serve both directions together.
+    #[serde(default)]
+    pub single_track: bool,
     /// Whether it has reductions of its paths, dated or random.
     pub has_cuts: bool,
     /// Whether the railway may refuse trains for it.
@@ -494,6 +505,9 @@ pub struct YearStats {
     pub end: SimTime,
     /// Per port, per direction (by [`Direction::index`]).
     pub sides: Vec<[YearSide; 2]>,
+    /// Per section, trains that entered it in each orientation.
+    #[serde(default)]
+    pub sections: Vec<[u64; 2]>,
 }
 
 /// One port side in one year.
@@ -519,7 +533,13 @@ impl YearStats {
 
 /// The calendar years the span from `start` to `end` covers, each with its
 /// measured part, for a run whose day 0 is 1 January of `start_year`.
-pub fn years_of(start_year: u32, start: SimTime, end: SimTime, ports: usize) -> Vec<YearStats> {
+pub fn years_of(
+    start_year: u32,
+    start: SimTime,
+    end: SimTime,
+    ports: usize,
+    sections: usize,
+) -> Vec<YearStats> {
     let mut out = Vec::new();
     let mut k: u64 = 0;
     loop {
@@ -536,6 +556,7 @@ pub fn years_of(start_year: u32, start: SimTime, end: SimTime, ports: usize) -> 
                 start: from.max(start),
                 end: to.min(end),
                 sides: vec![Default::default(); ports],
+                sections: vec![[0; 2]; sections],
             });
         }
         k += 1;
@@ -579,7 +600,7 @@ impl Tally {
             report: ReplicationReport {
                 years: net
                     .start_year()
-                    .map(|y| years_of(y, start, end, net.ports().len()))
+                    .map(|y| years_of(y, start, end, net.ports().len(), net.sections().len()))
                     .unwrap_or_default(),
                 start,
                 end: start,
@@ -643,6 +664,8 @@ impl Tally {
                         capacity_trains: sec.capacity_trains.unwrap_or(0),
                         reduced: TimeWeighted::new(start, 0),
                         paths_limited: sec.paths_per_day.is_some(),
+                        paths_per_day: sec.paths_per_day.unwrap_or(0.0),
+                        single_track: sec.single_track,
                         has_cuts: !sec.cuts.is_empty() || !sec.random_cuts.is_empty(),
                         acceptance: sec.acceptance.is_some(),
                         ends: [id(sec.from), id(sec.to)],
@@ -915,6 +938,9 @@ impl Tally {
 
     pub(crate) fn section_entry(&mut self, sec: SectionId, o: usize) {
         self.report.sections[sec.index()].lines[o].entered += 1;
+        if let Some(y) = self.report.years.get_mut(self.year) {
+            y.sections[sec.index()][o] += 1;
+        }
     }
 
     pub(crate) fn line_wait(&mut self, sec: SectionId, waited: SimDuration) {

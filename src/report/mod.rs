@@ -1,6 +1,7 @@
 //! Output: tables for the terminal, `summary.json`, CSV files per RFC 4180,
 //! SVG charts, and output folders replaced whole.
 
+mod bottleneck;
 pub mod charts;
 mod csv;
 mod files;
@@ -9,6 +10,7 @@ pub mod plot;
 mod summary;
 mod table;
 
+pub use bottleneck::{Bottleneck, bottleneck_lines, bottlenecks};
 pub use csv::{CsvRows, csv_field, write_record};
 pub use files::{MARKER, OutputDir, OutputError};
 pub use folder::{FolderError, Written, merge_into_folder, run_into_folder};
