@@ -206,6 +206,21 @@ struct Common {
     /// (repeat for several).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<String>,
+    /// Write every train's events in replication 0 of each variant to
+    /// trace.csv (as `--set experiment.trace=true`).
+    #[arg(long)]
+    trace: bool,
+}
+
+impl Common {
+    /// The overrides: `--set`, and `--trace` as one more.
+    fn overrides(&self) -> Vec<String> {
+        let mut sets = self.sets.clone();
+        if self.trace {
+            sets.push("experiment.trace=true".into());
+        }
+        sets
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -417,7 +432,7 @@ fn sweep(
     common: &Common,
 ) -> Result<(), Failure> {
     let base = load(scenario)?
-        .with_overrides(&common.sets)
+        .with_overrides(&common.overrides())
         .map_err(bad_input)?;
     note_duplicates(variants);
     let sweep = SweepOptions {
@@ -478,7 +493,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             common,
         } => {
             let base = load(&scenario)?
-                .with_overrides(&common.sets)
+                .with_overrides(&common.overrides())
                 .map_err(bad_input)?;
             let mut plan = match &variant {
                 Some(v) => {
@@ -502,7 +517,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             common,
         } => {
             let base = load(&scenario)?
-                .with_overrides(&common.sets)
+                .with_overrides(&common.overrides())
                 .map_err(bad_input)?;
             note_duplicates(&variants);
             let options = StudyOptions {

@@ -407,3 +407,61 @@ fn set_overrides_any_field_and_is_checked_like_the_file() {
         assert!(!out_dir.exists(), "{set}: wrote {}", out_dir.display());
     }
 }
+
+#[test]
+fn trace_writes_every_event_of_replication_zero_and_merges() {
+    // --trace (the [experiment] trace key) writes trace.csv: every train's
+    // events in replication 0 of each variant. A sharded run carries it in
+    // its first shard, and the merge passes it on: the same file.
+    let dir = scratch("trace");
+    let run = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "run",
+            "examples/scenarios/mmc_port.toml",
+            "--trace",
+            "--replications",
+            "4",
+            "--no-charts",
+            "--out",
+        ];
+        let out = dir.join(out);
+        let out_s = out.to_str().unwrap().to_string();
+        args.push(&out_s);
+        args.extend_from_slice(extra);
+        let o = silkrail(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let whole = run(&[], "whole");
+    let text = read(&whole.join("trace.csv"));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("variant,replication,time_hours,train,event,place")
+    );
+    let rows: Vec<&str> = lines.collect();
+    // 2.4 trains an hour over 210 days, each released, handed over, put on a
+    // track, transshipped, departed and delivered.
+    assert!(rows.len() > 10_000, "{} rows", rows.len());
+    assert!(rows.iter().all(|r| r.starts_with("base,0,")));
+    for event in ["release", "on_track", "deliver"] {
+        assert!(
+            rows.iter().any(|r| r.contains(&format!(",{event},"))),
+            "{event}"
+        );
+    }
+    let p0 = run(&["--shard", "0/2"], "p0");
+    let p1 = run(&["--shard", "1/2"], "p1");
+    assert!(p0.join("trace.csv").exists() && !p1.join("trace.csv").exists());
+    let merged = dir.join("merged");
+    let o = silkrail(&[
+        "merge",
+        p1.to_str().unwrap(),
+        p0.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "--no-charts",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&merged.join("trace.csv")), text);
+}

@@ -45,6 +45,9 @@ pub struct Written {
 
 const ROWS: &str = "replications.csv";
 const ROWS_LONG: &str = "replications_long.csv";
+/// Every train's events in replication 0 of each variant, with
+/// `[experiment] trace` (or `--trace`).
+const TRACE: &str = "trace.csv";
 const PARTIAL: &str = "partial.json";
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
@@ -94,6 +97,11 @@ pub fn run_into_folder(
     let mut rows = CsvRows::new(wide, long, &keys).map_err(io(&rows_path))?;
     let study = plan.run(&mut rows, progress)?;
     rows.finish().map_err(io(&rows_path))?;
+    if let Some(traces) = plan.first_traces()? {
+        let path = dir.join(TRACE);
+        let mut f = out.file(TRACE)?;
+        write_trace(&mut f, &traces).map_err(io(&path))?;
+    }
     match plan.shard {
         Some(shard) => {
             let partial = Partial::new(study.clone(), shard);
@@ -202,6 +210,21 @@ pub fn merge_into_folder(
         }
         into.flush().map_err(io(&target))?;
     }
+    // The trace is replication 0's: the first shard's.
+    if let Some((_, first)) = shards.first()
+        && let Some(folder) = if first.is_dir() {
+            Some(first.clone())
+        } else {
+            first.parent().map(Path::to_path_buf)
+        }
+        && folder.join(TRACE).is_file()
+    {
+        let from = folder.join(TRACE);
+        let mut into = out.file(TRACE)?;
+        let mut file = fs::File::open(&from).map_err(io(&from))?;
+        std::io::copy(&mut file, &mut into).map_err(io(&dir.join(TRACE)))?;
+        into.flush().map_err(io(&dir.join(TRACE)))?;
+    }
     write_results(&mut out, &study, charts)?;
     let mut record = RunRecord::here(None, None, start.elapsed().as_secs_f64());
     record.parts = records.into_iter().map(|(_, r)| r).collect();
@@ -209,4 +232,41 @@ pub fn merge_into_folder(
     let files = out.files().to_vec();
     let dir = out.commit()?;
     Ok(Written { study, dir, files })
+}
+
+/// Writes the traces as CSV: one row per event, the variant, the
+/// replication, the time in hours since the start of the run (warm-up
+/// included), the train (a slab index, reused after a train leaves), the
+/// event and the place.
+fn write_trace(out: &mut impl Write, traces: &[crate::study::VariantTrace]) -> std::io::Result<()> {
+    super::csv::write_record(
+        out,
+        &[
+            "variant",
+            "replication",
+            "time_hours",
+            "train",
+            "event",
+            "place",
+        ],
+    )?;
+    for (variant, records) in traces {
+        for r in records {
+            super::csv::write_record(
+                out,
+                &[
+                    variant.as_str(),
+                    "0",
+                    &format!(
+                        "{:.6}",
+                        r.time_ms as f64 / crate::time::TICKS_PER_HOUR as f64
+                    ),
+                    &r.train.to_string(),
+                    r.event.name(),
+                    r.place.as_str(),
+                ],
+            )?;
+        }
+    }
+    out.flush()
 }

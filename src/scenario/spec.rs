@@ -63,7 +63,9 @@ pub struct ExperimentSpec {
     /// A train counts as delayed if it waited longer than this in total
     /// (path holds, blocking, queues, handover) \[h\].
     pub delay_threshold_hours: f64,
-    /// Keep a per-event trace of every train (memory grows with the run).
+    /// Write `trace.csv` beside the results: every train's events in
+    /// replication 0 of each variant (run again with its trace kept; its
+    /// memory grows with the horizon).
     pub trace: bool,
     /// Add replications until a measure is precise enough, instead of a
     /// fixed number.

@@ -20,7 +20,7 @@ pub use defaults::{
 };
 pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
 
-use crate::corridor::{CorridorModel, Network, RunSettings, metric_keys_over};
+use crate::corridor::{CorridorModel, Network, RunSettings, TraceRecord, metric_keys_over};
 use crate::error::ScenarioError;
 use crate::metric::{MetricKey, Observation};
 use crate::montecarlo::{
@@ -213,6 +213,9 @@ pub struct SweepPlan {
     /// Replications per multiplier and variant.
     pub replications: u64,
 }
+
+/// A variant's name and every train's events in one replication.
+pub type VariantTrace = (String, Vec<TraceRecord>);
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -442,6 +445,38 @@ impl StudyPlan {
                 Ok(CorridorExperiment::new(scaled.network, &base.experiment))
             })
             .collect()
+    }
+
+    /// Every train's events in replication 0 of each variant, when the
+    /// baseline's `[experiment] trace` is set and this plan runs
+    /// replication 0 (an unsplit run, or the first shard); `None`
+    /// otherwise. The replication is run again with its trace kept, on the
+    /// same seed, so its figures are those of the study's replication 0.
+    ///
+    /// # Errors
+    ///
+    /// [`StudyError::Scenario`] if a variant cannot be scaled to the
+    /// plan's demand.
+    pub fn first_traces(&self) -> Result<Option<Vec<VariantTrace>>, StudyError> {
+        let base = &self.variants.first().ok_or(StudyError::NoVariants)?.1;
+        if !base.experiment.trace || !self.range().contains(&0) {
+            return Ok(None);
+        }
+        let models = self.models(self.demand_multiplier)?;
+        Ok(Some(
+            self.variants
+                .iter()
+                .zip(&models)
+                .map(|((name, _), m)| {
+                    let settings = RunSettings {
+                        trace: true,
+                        ..m.settings(self.seed, 0)
+                    };
+                    let report = CorridorModel::run(m.network(), settings);
+                    (name.clone(), report.trace.unwrap_or_default())
+                })
+                .collect(),
+        ))
     }
 
     /// The manifest of this plan's result with `replications` per variant.
