@@ -14,9 +14,10 @@
 #   SILKRAIL      the silkrail binary                (default: silkrail on PATH)
 #   THREADS       threads per task                   (default: the task's CPUs)
 #
-# Each task finds its shard with `--shard auto` (SLURM_ARRAY_TASK_ID of
-# SLURM_ARRAY_TASK_COUNT); the merge names any shard that is missing, so
-# that exactly those can be resubmitted (sbatch --array=3,7 ...).
+# Each task finds its shard with `--shard auto/$SHARDS`: its task id is its
+# shard. The merge names any shard that is missing; resubmit exactly those
+# with `SHARDS=16 sbatch --array=3,7 --export=ALL scripts/slurm-array.sh`
+# and merge again.
 #SBATCH --job-name=silkrail-shard
 #SBATCH --cpus-per-task=2
 #SBATCH --time=01:00:00
@@ -42,5 +43,5 @@ fi
 "${SILKRAIL}" compare "${SCENARIO}" --variant "${VARIANT}" \
     --replications "${REPLICATIONS}" \
     --threads "${THREADS:-${SLURM_CPUS_PER_TASK:-1}}" \
-    --shard auto \
+    --shard "auto/${SHARDS}" \
     --out "${RESULTS}/part-${SLURM_ARRAY_TASK_ID}"

@@ -391,6 +391,14 @@ fn set_overrides_any_field_and_is_checked_like_the_file() {
         ),
         ("experiment.horizon_days=soon", "experiment.horizon_days"),
         ("tracks", "expected PATH=VALUE"),
+        (
+            "ports.alashankou_dostyk.westbound.tracks[=3",
+            "without its closing ]",
+        ),
+        (
+            "variants.baktuu.experiment.seed=5",
+            "variants.baktuu: found no such variant",
+        ),
     ] {
         let out_dir = dir.join("bad");
         let out = silkrail(&[

@@ -421,6 +421,13 @@ fn a_dated_change_takes_effect_on_its_day() {
     // 4, the day of the change 8.
     assert_eq!(per_day.get(&59), Some(&4));
     assert_eq!(per_day.get(&60), Some(&8));
+    // The slots the cap in force offered over the measured days 20–140:
+    // 4 a day for 40 days, then 8 for 80; the utilisation is against them.
+    let side = &r.port("a").unwrap().sides[0];
+    let slots = side.cap_in_force.area(r.end) as f64 / 86_400_000.0;
+    assert_eq!(slots, 4.0 * 40.0 + 8.0 * 80.0);
+    let used = side.handed_over as f64 / slots;
+    assert!(used > 0.99 && used <= 1.0 + 8.0 / slots, "{used}");
 }
 
 /// The two-crossing network with a's cap 4, b's 2, 14 trains a day, and

@@ -1256,11 +1256,11 @@ fn check_side(
     Ok(())
 }
 
-/// Checks a flow's route shares: one per candidate, each in [0, 1],
-/// summing to 1. Policies that ignore shares may omit them.
 /// The most years a run may span (36,525 days).
 const MAX_YEARS: usize = 100;
 
+/// Checks a flow's route shares: one per candidate, each in [0, 1],
+/// summing to 1. Policies that ignore shares may omit them.
 fn check_shares(
     at: FieldPath,
     shares: &[f64],

@@ -5,12 +5,12 @@
 //! |---|---|---|
 //! | `port` | port, direction | `throughput` (formations leaving the facility), `handed_over` (at the border) \[trains/day\], `freight` \[wagons/day\] and \[Mt/yr\] (several classes), `track_wait_mean`, `track_wait_p95`, `dwell_mean`, `dwell_p95`, `held_upstream_mean` (wait at the border), `departure_wait_mean`, `delay_mean`, `delay_p95` \[h\], `queue_mean`, `held_upstream_mean`, `held_upstream_peak`, `queue_peak` \[trains\], `track_utilisation`, `crane_utilisation` \[ratio\]; where the side has them: `held_on_line_mean`, `tracks_blocked_mean` \[trains\], `inspection_wait_mean`, `hold_mean`, `wagon_wait_mean`, `locomotive_wait_mean` \[h\], `wagon_utilisation`, `locomotive_utilisation`, `banned`, `trains_out_per_train_in` \[ratio\], `refused` \[trains/day\] |
 //! | `port` | port, direction, class | `throughput` \[trains/day\], `freight` \[Mt/yr\], `held_upstream_mean`, `dwell_mean` \[h\] (several classes); `transload_utilisation` \[ratio\] (transloaded classes) |
-//! | `port` | port, direction | `handover_utilisation` \[ratio\] (where the side has a cap: trains handed over a day against the cap) |
+//! | `port` | port, direction | `handover_utilisation` \[ratio\] (where the side has a cap: trains handed over against the slots the cap in force offered, closures, cuts, changes and an opening date included) |
 //! | `port` | port | `closed`, `reduced` (with reductions) \[h\] |
 //! | `group` | group | `delay_mean`, `delay_p95` \[h\] |
 //! | `group` | group, direction | `throughput` \[trains/day\], `delay_mean`, `delay_p95` \[h\] |
 //! | `section` | section | `load` (both directions) \[trains/day\]; `path_hold_mean`, `line_wait_mean` (where limited) \[h\] |
-//! | `section` | section, towards | `load` \[trains/day\]; `path_load` \[ratio\] (trains entering against the paths a day, where limited; above 1 they queue for paths ahead; on a single track, one figure for both directions under `section`); `waiting_mean`, `waiting_peak` (where limited) \[trains\]; `banned` \[ratio\], `refused` \[trains/day\] (with a ban) |
+//! | `section` | section, towards | `load` \[trains/day\]; `path_load` \[ratio\] (trains entering against the scenario's paths a day, where limited, cuts and changes not counted; above 1 they queue for paths ahead; on a single track, one figure for both directions under `section`); `waiting_mean`, `waiting_peak` (where limited) \[trains\]; `banned` \[ratio\], `refused` \[trains/day\] (with a ban) |
 //! | any of `port` (handed_over, delay_mean, handover_utilisation), `group` (delay_mean, and per direction throughput and delay_mean), `section` (path_load) | the same, then `year` | each calendar year, when the network has a start year |
 //! | `flow` | flow | `released` \[trains/day\] |
 //! | `od` | origin, destination | `transit_mean`, `transit_p95` \[days\] |
@@ -25,7 +25,7 @@ use super::network::Network;
 use super::report::{ReplicationReport, SideStats, Tally, YearStats, ms_to_hours};
 use crate::metric::{MetricKey, Observation, Unit};
 use crate::stats::{Histogram, OnlineStats};
-use crate::time::{SimDuration, SimTime, TICKS_PER_HOUR};
+use crate::time::{SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR};
 
 fn side_key(port: &str, dir: Direction, measure: &str, unit: Unit) -> MetricKey {
     MetricKey::new("port", measure, unit)
@@ -90,9 +90,12 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
             }
             put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
             if s.handover_cap > 0 {
+                // Against the slots the cap in force offered (closures,
+                // cuts, changes and an opening date included).
+                let slots = s.cap_in_force.area(end) as f64 / TICKS_PER_DAY as f64;
                 put(
                     k("handover_utilisation", Unit::Ratio),
-                    per_day(s.handed_over).map(|n| n / f64::from(s.handover_cap)),
+                    (slots > 0.0).then(|| s.handed_over as f64 / slots),
                 );
             }
             put(
@@ -286,7 +289,7 @@ fn visit(r: &ReplicationReport, every_side: bool, put: &mut dyn FnMut(MetricKey,
 /// The metrics of one calendar year: per port side, the trains handed over
 /// and the waiting at the port; per group, the waiting (both directions and
 /// each) and the throughput each way. Keys carry a `year` label after the
-/// others: `group.cn_kz.2028.delay_mean_h`.
+/// others: `group.cn_kz.2028.delay_mean_hours`.
 fn visit_year(
     r: &ReplicationReport,
     y: &YearStats,
@@ -305,11 +308,10 @@ fn visit_year(
             let k = |m: &str, u: Unit| side_key(&p.id, dir, m, u).with("year", &label);
             put(k("handed_over", Unit::TrainsPerDay), per_day(s.handed_over));
             put(k("delay_mean", Unit::Hours), s.delay_hours.mean());
-            let cap = p.sides[dir.index()].handover_cap;
-            if cap > 0 {
+            if p.sides[dir.index()].handover_cap > 0 {
                 put(
                     k("handover_utilisation", Unit::Ratio),
-                    per_day(s.handed_over).map(|n| n / f64::from(cap)),
+                    (s.cap_slots > 0.0).then(|| s.handed_over as f64 / s.cap_slots),
                 );
             }
         }

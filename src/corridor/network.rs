@@ -475,8 +475,8 @@ pub struct Section {
     /// directions together, so that trains one way take them from the
     /// other (they meet only at the passing loops).
     pub single_track: bool,
-    /// The most trains on the section at once in each direction, running or
-    /// held at its far end (trains that cannot enter the port there wait
+    /// The most trains on the section at once in each direction (both
+    /// together on a single track), running or held at its far end (trains that cannot enter the port there wait
     /// on the line); a train finding it full waits at the place before.
     /// `None` for unlimited.
     pub capacity_trains: Option<u32>,

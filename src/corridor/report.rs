@@ -229,6 +229,9 @@ pub struct SideStats {
     /// The daily handover cap as the scenario gives it (0: none).
     #[serde(default)]
     pub handover_cap: u32,
+    /// The cap in force over time (trains a day: 0 while closed, before
+    /// opening, or cut to nothing), for capped sides.
+    pub cap_in_force: TimeWeighted,
 }
 
 impl SideStats {
@@ -306,6 +309,10 @@ impl SideStats {
             acceptance: side.classes.iter().any(|(_, c)| c.acceptance.is_some()),
             reforms: side.max_containers_out.is_some(),
             handover_cap: side.handover_cap_per_day.unwrap_or(0),
+            cap_in_force: TimeWeighted::new(
+                start,
+                u64::from(side.handover_cap_per_day.unwrap_or(0)),
+            ),
         }
     }
 }
@@ -515,6 +522,10 @@ pub struct YearStats {
 pub struct YearSide {
     /// Trains handed over at the border.
     pub handed_over: u64,
+    /// The handover slots the cap in force offered in the year
+    /// \[trains\] (the cap a day summed over the year's measured days).
+    #[serde(default)]
+    pub cap_slots: f64,
     /// Formations that left the facility.
     pub departed: u64,
     /// Each departing formation's waiting at the port \[h\].
@@ -568,6 +579,8 @@ pub(crate) struct Tally {
     report: ReplicationReport,
     /// The index in `report.years` of the year under way.
     year: usize,
+    /// Per port side, the cap slots booked to years that have ended.
+    cap_booked: Vec<[f64; 2]>,
     /// For each flow and destination, the index of its OD pair.
     od_index: Vec<Vec<u32>>,
 }
@@ -597,6 +610,7 @@ impl Tally {
         Tally {
             od_index,
             year: 0,
+            cap_booked: vec![[0.0; 2]; net.ports().len()],
             report: ReplicationReport {
                 years: net
                     .start_year()
@@ -1039,12 +1053,40 @@ impl Tally {
             .set(now, u64::from(closed));
     }
 
-    /// The report as it stands (for a network's shape without a run).
-    /// A new calendar year begins.
-    pub(crate) fn next_year(&mut self) {
+    /// A new calendar year begins at `now`: the year that ends gets the
+    /// slots its caps offered.
+    pub(crate) fn next_year(&mut self, now: SimTime) {
+        self.close_year(now);
         self.year += 1;
     }
 
+    /// Books the slots the caps in force offered from the start of the
+    /// year under way to `now`.
+    fn close_year(&mut self, now: SimTime) {
+        let Some(y) = self.report.years.get_mut(self.year) else {
+            return;
+        };
+        for ((p, sides), booked) in self
+            .report
+            .ports
+            .iter()
+            .zip(y.sides.iter_mut())
+            .zip(self.cap_booked.iter_mut())
+        {
+            for ((s, ys), booked) in p.sides.iter().zip(sides.iter_mut()).zip(booked.iter_mut()) {
+                let total = s.cap_in_force.area(now) as f64 / crate::time::TICKS_PER_DAY as f64;
+                ys.cap_slots = total - *booked;
+                *booked = total;
+            }
+        }
+    }
+
+    /// The cap in force at side `(p, d)` changed to `cap` trains a day.
+    pub(crate) fn cap_in_force(&mut self, p: PortId, d: Direction, now: SimTime, cap: u32) {
+        self.side(p, d).cap_in_force.set(now, u64::from(cap));
+    }
+
+    /// The report as it stands (for a network's shape without a run).
     pub(crate) fn into_report(self) -> ReplicationReport {
         self.report
     }
@@ -1066,6 +1108,7 @@ impl Tally {
                 side.locomotives_out_at_end = u64::from(locomotives);
             }
         }
+        self.close_year(end);
         self.report.end = end;
         self.report.events = events;
         self.report.network.backlog_trains = backlog_trains;

@@ -179,8 +179,14 @@ impl Shard {
     /// (`AWS_BATCH_JOB_ARRAY_INDEX`), PBS (`PBS_ARRAY_INDEX`, from 0),
     /// Grid Engine (`SGE_TASK_ID` from `SGE_TASK_FIRST` to
     /// `SGE_TASK_LAST`) and LSF (`LSB_JOBINDEX` from 1 to
-    /// `LSB_JOBINDEX_END`), tried in that order. The number of shards is
-    /// `count` if given, else the scheduler's, else `SILKRAIL_SHARDS`.
+    /// `LSB_JOBINDEX_END`), tried in that order.
+    ///
+    /// With a number of shards given (`count`, else `SILKRAIL_SHARDS`), the
+    /// task id is the shard index, counted from the scheduler's first id
+    /// (0; 1 for Grid Engine and LSF): a resubmission of some shards
+    /// (`sbatch --array=7,500,999`) runs exactly those. Without one, the
+    /// array is the split: its size is the number of shards and the index
+    /// counts from its first task in its steps.
     ///
     /// # Errors
     ///
@@ -239,28 +245,54 @@ impl Shard {
                 value: id.to_string(),
                 problem,
             };
-            if id < first || (id - first) % step != 0 {
-                return Err(bad(format!(
-                    "not an index of an array from {first} in steps of {step}"
-                )));
-            }
-            let index = (id - first) / step;
-            let from_scheduler = match (s.count.map(number).transpose()?.flatten(), s.last) {
-                (Some(n), _) => Some(n),
-                (None, Some(last)) => number(last)?.map(|l| (l.saturating_sub(first)) / step + 1),
-                (None, None) => None,
-            };
-            let count = match count.or(from_scheduler).or(number("SILKRAIL_SHARDS")?) {
-                Some(n) => n,
+            let given = count.or(number("SILKRAIL_SHARDS")?);
+            let (index, count) = match given {
+                // A count given: the task id is the shard index (counted
+                // from the scheduler's first id), so that a resubmission of
+                // some shards (`--array=7,500,999`) runs exactly those.
+                Some(n) => {
+                    if id < s.first_default {
+                        return Err(bad(format!(
+                            "below {}, the first task id of {}",
+                            s.first_default, s.name
+                        )));
+                    }
+                    (id - s.first_default, n)
+                }
+                // None: the array is the split, counted from its first task.
                 None => {
-                    return Err(ShardError::UnknownCount {
-                        variable: s.index,
-                        scheduler: s.name,
-                    });
+                    if id < first || (id - first) % step != 0 {
+                        return Err(bad(format!(
+                            "not an index of an array from {first} in steps of {step}"
+                        )));
+                    }
+                    let from_scheduler = match (s.count.map(number).transpose()?.flatten(), s.last)
+                    {
+                        (Some(n), _) => Some(n),
+                        (None, Some(last)) => {
+                            number(last)?.map(|l| (l.saturating_sub(first)) / step + 1)
+                        }
+                        (None, None) => None,
+                    };
+                    match from_scheduler {
+                        Some(n) => ((id - first) / step, n),
+                        None => {
+                            return Err(ShardError::UnknownCount {
+                                variable: s.index,
+                                scheduler: s.name,
+                            });
+                        }
+                    }
                 }
             };
-            let shard = Shard::new(index, count)
-                .map_err(|_| bad(format!("shard {index} of {count} does not exist")))?;
+            let shard = Shard::new(index, count).map_err(|_| {
+                bad(format!(
+                    "shard {index} of {count} does not exist (task ids of {} must run from {} to {})",
+                    s.name,
+                    s.first_default,
+                    s.first_default + count - 1
+                ))
+            })?;
             return Ok((
                 shard,
                 ShardSource {
@@ -448,6 +480,17 @@ mod tests {
             })
         ));
         assert_eq!(auto(&k8s, Some(16)).unwrap(), "15/16 Kubernetes");
+        // A resubmission of some shards with the count given runs exactly
+        // those, whatever the new array's first id and size.
+        let again = [
+            ("SLURM_ARRAY_TASK_ID", "500"),
+            ("SLURM_ARRAY_TASK_MIN", "7"),
+            ("SLURM_ARRAY_TASK_MAX", "999"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ];
+        assert_eq!(auto(&again, Some(1000)).unwrap(), "500/1000 Slurm");
+        let lsf_again = [("LSB_JOBINDEX", "8"), ("SILKRAIL_SHARDS", "16")];
+        assert_eq!(auto(&lsf_again, None).unwrap(), "7/16 LSF");
         let k8s_env = [("JOB_COMPLETION_INDEX", "0"), ("SILKRAIL_SHARDS", "4")];
         assert_eq!(auto(&k8s_env, None).unwrap(), "0/4 Kubernetes");
         assert_eq!(
@@ -479,6 +522,10 @@ mod tests {
         assert!(e.to_string().contains("SLURM_ARRAY_TASK_ID=x1"), "{e}");
         let e = auto(&[("JOB_COMPLETION_INDEX", "4")], Some(4)).unwrap_err();
         assert!(e.to_string().contains("shard 4 of 4 does not exist"), "{e}");
+        // PBS arrays submitted as 1-16 end past the count: the error says
+        // where the ids must start.
+        let e = auto(&[("PBS_ARRAY_INDEX", "16")], Some(16)).unwrap_err();
+        assert!(e.to_string().contains("must run from 0 to 15"), "{e}");
         let e = ShardError::NoScheduler.to_string();
         assert!(
             e.contains("SLURM_ARRAY_TASK_ID") && e.contains("LSB_JOBINDEX"),

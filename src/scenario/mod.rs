@@ -86,6 +86,9 @@ fn set_at(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(),
     let mut steps = Vec::new();
     for part in path.split('.') {
         let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if part.contains('[') && rest.is_empty() {
+            return Err(format!("'{path}': an index without its closing ]"));
+        }
         if key.is_empty() {
             return Err(format!(
                 "'{path}' is not a path like ports.ID.westbound.tracks"
@@ -484,6 +487,17 @@ impl Scenario {
                 return Err(parse_error(format!("--set {set}: expected PATH=VALUE")));
             };
             let (path, value) = (path.trim(), value.trim());
+            // A variant's name mistyped would make a new, valid variant
+            // that nothing uses: only existing variants may be set.
+            if let Some(rest) = path.strip_prefix("variants.") {
+                let name = rest.split(['.', '[']).next().unwrap_or("");
+                if !self.spec.variants.contains_key(name) {
+                    return Err(parse_error(format!(
+                        "--set {set}: variants.{name}: found no such variant, expected one of the scenario's ({})",
+                        self.variant_names().join(", ")
+                    )));
+                }
+            }
             let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
                 .ok()
                 .and_then(|mut t| t.remove("v"))

@@ -535,8 +535,9 @@ pub struct SectionSpec {
     /// running time`, one train a block at a time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passing_loops: Option<u32>,
-    /// The most trains on the section at once in each direction, running or
-    /// held at its far end; absent for unlimited.
+    /// The most trains on the section at once in each direction (both
+    /// directions together on a single track), running or held at its far
+    /// end; absent for unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_trains: Option<u32>,
     /// Dated reductions of the paths.

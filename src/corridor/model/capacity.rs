@@ -45,6 +45,7 @@ impl CorridorModel<'_> {
         port.closures += 1;
         if port.closures == 1 {
             self.tally.closed(pid, now, true);
+            self.note_cap(pid, now);
         }
         if random {
             let rc = self
@@ -74,7 +75,21 @@ impl CorridorModel<'_> {
         }
         if self.ports[pid.index()].closures == 0 {
             self.tally.closed(pid, now, false);
+            self.note_cap(pid, now);
             self.restart_port(pid, s);
+        }
+    }
+
+    /// Books the caps in force at port `pid`'s capped sides from `now`.
+    pub(super) fn note_cap(&mut self, pid: PortId, now: SimTime) {
+        for dir in Direction::BOTH {
+            if self.net.port(pid).sides[dir.index()]
+                .handover_cap_per_day
+                .is_some()
+            {
+                let cap = self.effective_cap(pid, dir).unwrap_or(0);
+                self.tally.cap_in_force(pid, dir, now, cap);
+            }
         }
     }
 
@@ -168,6 +183,9 @@ impl CorridorModel<'_> {
             }
         }
         self.refactor(target);
+        if let CutTarget::Port(p) = target {
+            self.note_cap(p, s.now());
+        }
         match target {
             CutTarget::Port(p) => self.restart_port(p, s),
             CutTarget::Section(x) => {
@@ -225,6 +243,9 @@ impl CorridorModel<'_> {
         self.count_cut(target, k, true);
         self.tally
             .reduced(target, now, self.cuts_in_force(target) > 0);
+        if let CutTarget::Port(p) = target {
+            self.note_cap(p, now);
+        }
     }
 
     pub(super) fn cut_end(
@@ -237,6 +258,9 @@ impl CorridorModel<'_> {
         self.count_cut(target, k, false);
         self.tally
             .reduced(target, now, self.cuts_in_force(target) > 0);
+        if let CutTarget::Port(p) = target {
+            self.note_cap(p, now);
+        }
         match target {
             CutTarget::Port(p) => self.restart_port(p, s),
             CutTarget::Section(x) => {

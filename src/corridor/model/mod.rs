@@ -244,6 +244,9 @@ impl<'a> CorridorModel<'a> {
         };
         let mut sim = Simulation::with_capacity(model, 1024);
         let (m, s) = sim.parts_mut();
+        for p in 0..net.ports().len() {
+            m.note_cap(PortId(p as u32), start);
+        }
         for f in 0..net.flows().len() {
             m.schedule_release(FlowId(f as u32), s);
         }
@@ -492,6 +495,9 @@ impl<'a> CorridorModel<'a> {
         let (trains, units) = self.backlog();
         tally.set_initial_backlog(trains, units);
         self.tally = tally;
+        for p in 0..self.ports.len() {
+            self.note_cap(PortId(p as u32), now);
+        }
     }
 }
 
@@ -525,7 +531,7 @@ impl Model for CorridorModel<'_> {
             CorridorEvent::CutStart(target, k) => self.cut_start(target, k as usize, s),
             CorridorEvent::CutEnd(target, k) => self.cut_end(target, k as usize, s),
             CorridorEvent::Change(target, k) => self.change(target, k, s),
-            CorridorEvent::NewYear => self.tally.next_year(),
+            CorridorEvent::NewYear => self.tally.next_year(s.now()),
             CorridorEvent::ReleaseRefused(by) => self.release_one(by, s),
             CorridorEvent::WarmupEnd => self.warmup_end(s.now()),
         }

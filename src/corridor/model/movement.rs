@@ -113,10 +113,24 @@ impl CorridorModel<'_> {
         line.on -= 1;
         let (on, waiting) = (line.on, line.waiting.len());
         self.tally.line(sec, o, s.now(), on, waiting);
-        self.admit(sec, reversed, s);
         if self.net.sections()[sec.index()].single_track {
-            // The place freed serves the other direction as well.
-            self.admit(sec, !reversed, s);
+            // The place freed serves either direction: the train that has
+            // waited longest goes first, so that neither way is starved.
+            let head = |o: usize| {
+                self.sections[sec.index()].lines[o]
+                    .waiting
+                    .front()
+                    .map(|&id| self.train_ref(id).wait_start)
+            };
+            let first = match (head(0), head(1)) {
+                (Some(a), Some(b)) if b < a => true,
+                (None, Some(_)) => true,
+                _ => false,
+            };
+            self.admit(sec, first, s);
+            self.admit(sec, !first, s);
+        } else {
+            self.admit(sec, reversed, s);
         }
     }
 
