@@ -22,7 +22,9 @@
 
 use super::ids::Direction;
 use super::network::Network;
-use super::report::{ReplicationReport, SideStats, Tally, YearStats, ms_to_hours};
+use super::report::{ReplicationReport, SideStats, ms_to_hours};
+use super::tally::Tally;
+use super::years::YearStats;
 use crate::metric::{MetricKey, Observation, Unit};
 use crate::stats::{Histogram, OnlineStats};
 use crate::time::{SimDuration, SimTime, TICKS_PER_DAY, TICKS_PER_HOUR};

@@ -83,6 +83,7 @@
 //! days (common random numbers).
 
 mod builder;
+mod checks;
 mod dist;
 mod ids;
 mod metrics;
@@ -91,6 +92,8 @@ mod network;
 mod report;
 mod routes;
 mod routing;
+mod tally;
+mod years;
 
 pub use builder::DEFAULT_TONNES_PER_FEU;
 pub use builder::NetworkBuilder;
@@ -108,7 +111,7 @@ pub use network::{
 };
 pub use report::{
     ClassFlowStats, ClassInfo, FlowStats, LineStats, NetworkStats, OdStats, PortStats,
-    ReplicationReport, SectionStats, SideStats, TraceEvent, TraceRecord, YearSide, YearStats,
-    ms_to_hours, years_of,
+    ReplicationReport, SectionStats, SideStats, TraceEvent, TraceRecord, ms_to_hours,
 };
 pub use routing::{FixedShares, Logit, RoutingContext, RoutingPolicy, ShortestExpectedDelay};
+pub use years::{YearSide, YearStats, years_of};

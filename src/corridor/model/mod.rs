@@ -29,7 +29,8 @@ use std::collections::VecDeque;
 
 use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
 use super::network::{CutTarget, Network, Refuser};
-use super::report::{ReplicationReport, Tally, TraceEvent, TraceRecord};
+use super::report::{ReplicationReport, TraceEvent, TraceRecord};
+use super::tally::Tally;
 use crate::engine::{Model, Scheduler, Simulation};
 use crate::rng::{SimRng, stream_key, stream_rng};
 use crate::time::{SimDuration, SimTime};

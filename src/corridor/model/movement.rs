@@ -224,8 +224,8 @@ impl CorridorModel<'_> {
         if open.is_empty() {
             open = (0..routes.len()).collect();
         }
-        let shares: Vec<f64> = if open.len() == routes.len() {
-            flow.shares.clone()
+        let shares: std::borrow::Cow<'_, [f64]> = if open.len() == routes.len() {
+            std::borrow::Cow::Borrowed(&flow.shares)
         } else {
             let total: f64 = open.iter().map(|&k| flow.shares[k]).sum();
             open.iter()
