@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use silkrail::metric::MetricKey;
 use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
-use silkrail::report::{bottleneck_lines, comparison_table, run_into_folder};
+use silkrail::report::{bottleneck_lines, capacity_name, comparison_table, run_into_folder};
 use silkrail::scenario::Scenario;
 use silkrail::study::{StudyPlan, SweepPlan, multiplier_grid};
 
@@ -324,20 +324,23 @@ fn run(args: &Args) -> Result<String, String> {
             .into_iter()
             .find(|k| k.to_string() == "group.cn_kz.delay_mean_hours")
             .ok_or("the built-in scenario has no group cn_kz")?;
+        let sweep = SweepPlan::demand(
+            &[y.clone(), yb.clone()],
+            &multiplier_grid(lo, hi, step).unwrap_or_default(),
+            metric,
+            args.threshold,
+            args.sweep_replications,
+        )
+        .map_err(|e| e.to_string())?;
         let plan = StudyPlan {
             seed: args.seed.unwrap_or(y.experiment.seed),
             variants: vec![("without Baktu".into(), y), ("with Baktu".into(), yb)],
-            replications: args.sweep_replications,
+            replications: 0,
             stopping: None,
             threads: args.threads,
             level: 0.95,
             demand_multiplier: args.demand,
-            sweep: Some(SweepPlan {
-                multipliers: multiplier_grid(lo, hi, step).unwrap_or_default(),
-                metric,
-                threshold: args.threshold,
-                replications: args.sweep_replications,
-            }),
+            sweep: Some(sweep),
             shard: None,
         };
         let dir = sweep_dir(&args.out);
@@ -349,17 +352,54 @@ fn run(args: &Args) -> Result<String, String> {
                 "\nDemand sweep of {} on 2025 with Baktu open ({} replications per point); saturated at {} h:",
                 sweep.metric, sweep.replications, sweep.threshold
             );
-            for s in &sweep.series(written.study.manifest.confidence_level) {
+            let level = written.study.manifest.confidence_level;
+            for ((i, s), sat) in sweep
+                .series(level)
+                .iter()
+                .enumerate()
+                .zip(sweep.saturations(level))
+            {
                 let curve: Vec<String> = s
                     .points
                     .iter()
                     .map(|p| format!("{:.1}×: {:.1}", p.x, p.value.mean))
                     .collect();
                 let _ = writeln!(text, "  {:<14} {}", s.label, curve.join("  "));
-                let _ = match s.saturation {
-                    Some(x) => writeln!(text, "  {:<14} saturates at {x:.2}× today's demand", ""),
-                    None => writeln!(text, "  {:<14} does not saturate in the range swept", ""),
+                let _ = match sat.mean_curve {
+                    Some(_) => writeln!(
+                        text,
+                        "  {:<14} the wait reaches {} h at {} today's demand",
+                        "",
+                        sweep.threshold,
+                        sat.display("×")
+                    ),
+                    None => writeln!(
+                        text,
+                        "  {:<14} the wait stays below {} h in the range swept",
+                        "", sweep.threshold
+                    ),
                 };
+                let caps = sweep.capacity_saturations(i, level);
+                match caps.first().filter(|c| c.mean_curve.is_some()) {
+                    Some(c) => {
+                        let _ = writeln!(
+                            text,
+                            "  {:<14} binds first: {} ({:.0} % used) at {}",
+                            "",
+                            capacity_name(&written.study, &c.metric),
+                            100.0 * c.threshold,
+                            c.display("×")
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            text,
+                            "  {:<14} no capacity reaches {:.0} % use in the range swept",
+                            "",
+                            100.0 * sweep.resource_threshold
+                        );
+                    }
+                }
             }
         }
         let _ = writeln!(

@@ -18,7 +18,9 @@ use silkrail::report::{
     summary_json,
 };
 use silkrail::scenario::{BUILTIN_TOML, Scenario};
-use silkrail::study::{StudyError, StudyOptions, StudyPlan, SweepOptions, multiplier_grid};
+use silkrail::study::{
+    StudyError, StudyOptions, StudyPlan, SweepOptions, multiplier_grid, parse_grid,
+};
 
 #[derive(Parser)]
 #[command(
@@ -59,8 +61,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Sweep the demand multiplier for the base and the given variants, and
-    /// find where a congestion measure crosses a threshold.
+    /// Sweep the demand multiplier, or any numeric scenario field, for the
+    /// base and the given variants on the same seeds; find where a
+    /// congestion measure and each capacity saturate.
     Sweep {
         /// Scenario file, or `builtin`.
         scenario: String,
@@ -73,8 +76,19 @@ enum Command {
         base: Option<String>,
         /// Multipliers as FROM:TO:STEP (default: the scenario's
         /// `[experiment.sweep]`, else 0.8:2.0:0.1).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "params")]
         multipliers: Option<String>,
+        /// Sweep a parameter instead of the demand: PATH=FROM:TO:STEP or
+        /// PATH=a,b,c, PATH a scenario field as for --set (e.g.
+        /// `variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10,17,24`)
+        /// or `demand`. Give it twice for a two-way grid (the second makes
+        /// one curve per value).
+        #[arg(long = "param", value_name = "PATH=GRID")]
+        params: Vec<String>,
+        /// The use of a capacity (handover cap, tracks, cranes, pools,
+        /// paths) that counts as saturated.
+        #[arg(long, value_parser = positive, default_value_t = silkrail::study::DEFAULT_RESOURCE_THRESHOLD)]
+        resource_threshold: f64,
         /// The congestion measure, a metric name (default: the scenario's,
         /// else group.cn_kz.delay_mean_hours).
         #[arg(long)]
@@ -250,6 +264,7 @@ impl From<FolderError> for Failure {
                 | StudyError::Part { .. }
                 | StudyError::StoppingRuleWithShards
                 | StudyError::NoVariants
+                | StudyError::Sweep(_)
                 | StudyError::Run(
                     RunError::UnknownMetric { .. }
                     | RunError::TooManyThreads { .. }
@@ -422,30 +437,58 @@ fn metrics(scenario: &str) -> Result<(), Failure> {
     emit(&text)
 }
 
-fn sweep(
-    scenario: &str,
+/// What `silkrail sweep` was asked for.
+struct SweepArgs {
     base_variant: Option<String>,
-    variants: &[String],
-    multipliers: Option<&str>,
+    variants: Vec<String>,
+    multipliers: Option<String>,
+    params: Vec<String>,
     metric: Option<String>,
     threshold: Option<f64>,
-    common: &Common,
-) -> Result<(), Failure> {
+    resource_threshold: f64,
+}
+
+fn sweep(scenario: &str, a: SweepArgs, common: &Common) -> Result<(), Failure> {
     let base = load(scenario)?
         .with_overrides(&common.overrides())
         .map_err(bad_input)?;
-    note_duplicates(variants);
+    note_duplicates(&a.variants);
+    let parameters = a
+        .params
+        .iter()
+        .map(|p| {
+            let (path, grid) = p
+                .split_once('=')
+                .ok_or_else(|| bad_input(format!("--param {p}: expected PATH=GRID")))?;
+            let values = parse_grid(grid.trim())
+                .map_err(|e| bad_input(format!("--param {}: {e}", path.trim())))?;
+            Ok((path.trim().to_string(), values))
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
     let sweep = SweepOptions {
-        multipliers: multipliers.map(parse_multipliers).transpose()?,
-        metric,
-        threshold,
+        parameters,
+        multipliers: a
+            .multipliers
+            .as_deref()
+            .map(parse_multipliers)
+            .transpose()?,
+        metric: a.metric,
+        threshold: a.threshold,
+        resource_threshold: Some(a.resource_threshold),
         replications: common.replications,
     };
     let options = StudyOptions {
-        base_variant,
+        base_variant: a.base_variant,
         ..options(common)?
     };
-    let plan = StudyPlan::demand_sweep(&base, variants, &sweep, &options).map_err(study_failure)?;
+    let plan = StudyPlan::sweep(&base, &a.variants, &sweep, &options).map_err(study_failure)?;
+    if let Some(s) = &plan.sweep {
+        for name in s.inert_variants(&plan) {
+            eprintln!(
+                "note: the swept parameter changes nothing in '{name}' (a variant may set the field itself; sweep `variants.NAME.…` to reach it)"
+            );
+        }
+    }
     execute(&plan, common)
 }
 
@@ -532,16 +575,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             variants,
             base: base_variant,
             multipliers,
+            params,
             metric,
             threshold,
+            resource_threshold,
             common,
         } => sweep(
             &scenario,
-            base_variant,
-            &variants,
-            multipliers.as_deref(),
-            metric,
-            threshold,
+            SweepArgs {
+                base_variant,
+                variants,
+                multipliers,
+                params,
+                metric,
+                threshold,
+                resource_threshold,
+            },
             &common,
         ),
         Command::Validate { scenario } => validate(&scenario),

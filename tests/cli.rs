@@ -295,7 +295,105 @@ fn stopping_rule_and_sweep_come_from_the_file() {
     assert_eq!(json["sweep"]["replications"].as_u64(), Some(3));
     // At 0.9 × 2.4 trains/h (ρ = 0.72) Erlang C gives Wq = 0.62 h, well
     // below the 1 h threshold: no saturation point in this range.
-    assert!(json["sweep"]["series"][0]["saturation"].is_null());
+    assert!(json["sweep"]["series"][0]["saturation"]["mean_curve"].is_null());
+}
+
+#[test]
+fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
+    // Baktu's westbound cap, swept while only the 2025 border and the
+    // variant `kazakh_count` run (neither has Baktu): every point must be
+    // bit for bit the same.
+    let dir = scratch("inert_sweep");
+    let out = silkrail(&[
+        "sweep",
+        "builtin",
+        "--base",
+        "y2025",
+        "--variant",
+        "kazakh_count",
+        "--param",
+        "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10,24",
+        "--replications",
+        "2",
+        "--set",
+        "experiment.horizon_days=60",
+        "--out",
+        dir.join("s").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("changes nothing in 'y2025'"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let series = json["sweep"]["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    for s in series {
+        let p = s["points"].as_array().unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0]["value"], p[1]["value"], "{}", s["series"]);
+    }
+}
+
+#[test]
+fn a_swept_field_moves_the_answer_and_bad_grids_are_refused() {
+    let dir = scratch("field_sweep");
+    let json = json_of(&[
+        "sweep",
+        "examples/scenarios/mmc_port.toml",
+        "--param",
+        "ports.port.westbound.tracks=3:5:1",
+        "--metric",
+        "port.port.westbound.track_wait_mean_hours",
+        "--threshold",
+        "0.1",
+        "--replications",
+        "4",
+        "--out",
+        dir.join("s").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let s = &json["sweep"]["series"][0];
+    let waits: Vec<f64> = s["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"]["mean"].as_f64().unwrap())
+        .collect();
+    assert_eq!(waits.len(), 3);
+    // More tracks, shorter waits (Erlang C: 0.62 h, 0.13 h, 0.04 h at
+    // 2.4 trains/h, 1 h per train).
+    assert!(waits[0] > waits[1] && waits[1] > waits[2], "{waits:?}");
+    assert_eq!(
+        json["sweep"]["parameters"][0],
+        "ports.port.westbound.tracks"
+    );
+    for (grid, says) in [
+        ("ports.port.westbound.tracks=2.5", "expected u32"),
+        ("ports.port.westbound.tracks=5:3:1", "expected FROM:TO:STEP"),
+        ("ports.port.westbound.trackz=3,4", "trackz"),
+        ("demand=0,1", "demand"),
+    ] {
+        let out = silkrail(&[
+            "sweep",
+            "examples/scenarios/mmc_port.toml",
+            "--param",
+            grid,
+            "--metric",
+            "port.port.westbound.track_wait_mean_hours",
+            "--out",
+            dir.join("bad").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{grid}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{grid}: {err}");
+        assert!(!dir.join("bad").exists(), "{grid}: output left behind");
+    }
 }
 
 #[test]

@@ -334,8 +334,10 @@ fn sweeps_shard_and_merge_into_the_unsplit_result() {
     let common = [
         "sweep",
         "examples/scenarios/mmc_port.toml",
-        "--multipliers",
-        "0.5:0.9:0.2",
+        "--param",
+        "demand=0.5:0.9:0.2",
+        "--param",
+        "ports.port.westbound.tracks=3,4",
         "--metric",
         "port.port.westbound.track_wait_mean_hours",
         "--replications",

@@ -487,6 +487,27 @@ impl ReplicationReport {
     }
 }
 
+/// The measures of a capacity's use (a ratio: 1 is full), what each
+/// measures, and the measure of the wait in front of it: a port side's
+/// handover cap, tracks, cranes, wagon and locomotive pools, and a line's
+/// paths.
+pub const USE_MEASURES: &[(&str, &str, &str)] = &[
+    (
+        "handover_utilisation",
+        "handover cap",
+        "held_upstream_mean_hours",
+    ),
+    ("track_utilisation", "tracks", "track_wait_mean_hours"),
+    ("crane_utilisation", "cranes", "track_wait_mean_hours"),
+    ("wagon_utilisation", "wagon pool", "wagon_wait_mean_hours"),
+    (
+        "locomotive_utilisation",
+        "locomotives",
+        "locomotive_wait_mean_hours",
+    ),
+    ("path_load", "line paths", "path_hold_mean_hours"),
+];
+
 /// Every metric key a replication of `net` may report, in the order of
 /// [`ReplicationReport::observation`].
 ///

@@ -101,7 +101,7 @@ pub use dist::{DistError, HoursDist};
 pub use ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
-pub use metrics::{metric_keys, metric_keys_over};
+pub use metrics::{USE_MEASURES, metric_keys, metric_keys_over};
 pub use model::{CorridorEvent, CorridorModel, MAX_TRAINS_IN_SYSTEM, RunSettings};
 pub use network::{
     Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClosureWindow, Cut, CutTarget,

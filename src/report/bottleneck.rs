@@ -1,6 +1,7 @@
 //! Where the chain binds: every capacity a run measures, ranked by how
 //! much of it the traffic uses, with the waiting in front of it.
 
+use crate::corridor::USE_MEASURES;
 use crate::metric::MetricKey;
 use crate::montecarlo::Interval;
 use crate::study::Study;
@@ -20,24 +21,6 @@ pub struct Bottleneck {
     pub wait_hours: Option<Interval>,
 }
 
-/// The measures of use, what they measure, and the wait in front of each.
-const USES: &[(&str, &str, &str)] = &[
-    (
-        "handover_utilisation",
-        "handover cap",
-        "held_upstream_mean_hours",
-    ),
-    ("track_utilisation", "tracks", "track_wait_mean_hours"),
-    ("crane_utilisation", "cranes", "track_wait_mean_hours"),
-    ("wagon_utilisation", "wagon pool", "wagon_wait_mean_hours"),
-    (
-        "locomotive_utilisation",
-        "locomotives",
-        "locomotive_wait_mean_hours",
-    ),
-    ("path_load", "line paths", "path_hold_mean_hours"),
-];
-
 /// Every capacity arm `arm` of `study` measures, most used first: each
 /// port side's handover cap, tracks, cranes, wagon and locomotive pools,
 /// and each line's paths. With `year`, the figures of that calendar year
@@ -52,7 +35,7 @@ pub fn bottlenecks(study: &Study, arm: usize, year: Option<u32>) -> Vec<Bottlene
     let find = |name: &str| study.metric_keys.iter().find(|k| k.to_string() == name);
     let mut out = Vec::new();
     for k in &study.metric_keys {
-        let Some(&(_, what, wait)) = USES.iter().find(|(m, _, _)| *m == k.measure()) else {
+        let Some(&(_, _, wait)) = USE_MEASURES.iter().find(|(m, _, _)| *m == k.measure()) else {
             continue;
         };
         if k.label("year") != year_label.as_deref() {
@@ -72,20 +55,7 @@ pub fn bottlenecks(study: &Study, arm: usize, year: Option<u32>) -> Vec<Bottlene
             (None, _) => text.replace(&suffix, wait),
         };
         let wait_hours = find(&wait_name).and_then(|w| a.interval(w, level));
-        let resource = match k.scope() {
-            "port" => format!(
-                "{} {}: {what}",
-                study.port_name(k.label("port").unwrap_or("")),
-                k.label("direction").unwrap_or("")
-            ),
-            _ => match k.label("towards") {
-                Some(t) => format!(
-                    "line {} towards {t}: {what}",
-                    k.label("section").unwrap_or("")
-                ),
-                None => format!("line {}: {what}", k.label("section").unwrap_or("")),
-            },
-        };
+        let resource = capacity_name(study, k);
         out.push(Bottleneck {
             resource,
             metric: k.clone(),
@@ -118,4 +88,27 @@ pub fn bottleneck_lines(study: &Study, arm: usize, year: Option<u32>, n: usize) 
             }
         })
         .collect()
+}
+
+/// A capacity's metric in words: `Brest–Małaszewicze westbound: handover
+/// cap`, `line kuytun_tacheng towards tacheng: line paths`.
+pub fn capacity_name(study: &Study, key: &MetricKey) -> String {
+    let what = USE_MEASURES
+        .iter()
+        .find(|(m, _, _)| *m == key.measure())
+        .map_or(key.measure(), |(_, w, _)| w);
+    match key.scope() {
+        "port" => format!(
+            "{} {}: {what}",
+            study.port_name(key.label("port").unwrap_or("")),
+            key.label("direction").unwrap_or("")
+        ),
+        _ => match key.label("towards") {
+            Some(t) => format!(
+                "line {} towards {t}: {what}",
+                key.label("section").unwrap_or("")
+            ),
+            None => format!("line {}: {what}", key.label("section").unwrap_or("")),
+        },
+    }
 }

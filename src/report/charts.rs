@@ -222,7 +222,7 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
             100.0 * study.manifest.confidence_level
         ),
         x: Axis {
-            title: "demand multiplier (1 = the scenario's demand) [×]".into(),
+            title: sweep.axis_title(),
             ..Axis::default()
         },
         y: Axis {

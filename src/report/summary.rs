@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::table::Table;
 use crate::metric::MetricKey;
 use crate::montecarlo::{Difference, Interval};
-use crate::study::{Manifest, SCHEMA_VERSION, Study, Sweep};
+use crate::study::{Manifest, SCHEMA_VERSION, Saturation, Study, Sweep};
 
 #[derive(Serialize)]
 struct MetricSummary {
@@ -42,45 +42,84 @@ impl From<Difference> for DifferenceJson {
 
 #[derive(Serialize)]
 struct SweepPointJson {
-    multiplier: f64,
+    x: f64,
     value: Interval,
 }
 
 #[derive(Serialize)]
+struct SaturationJson {
+    metric: String,
+    threshold: f64,
+    mean_curve: Option<f64>,
+    per_replication: Option<Interval>,
+    crossed: u64,
+    replications: u64,
+}
+
+impl From<Saturation> for SaturationJson {
+    fn from(s: Saturation) -> Self {
+        SaturationJson {
+            metric: s.metric.to_string(),
+            threshold: s.threshold,
+            mean_curve: s.mean_curve,
+            per_replication: s.per_replication,
+            crossed: s.crossed,
+            replications: s.replications,
+        }
+    }
+}
+
+#[derive(Serialize)]
 struct SweepSeriesJson {
-    variant: String,
+    series: String,
     points: Vec<SweepPointJson>,
-    saturation: Option<f64>,
+    saturation: SaturationJson,
+    /// Every capacity, the first to saturate first.
+    capacities: Vec<SaturationJson>,
 }
 
 #[derive(Serialize)]
 struct SweepJson {
+    parameters: Vec<String>,
+    values: Vec<Vec<f64>>,
     metric: String,
     threshold: f64,
+    resource_threshold: f64,
     replications: u64,
     series: Vec<SweepSeriesJson>,
 }
 
 impl SweepJson {
     fn of(s: &Sweep, level: f64) -> Self {
+        let saturations = s.saturations(level);
         SweepJson {
+            parameters: s.parameters.clone(),
+            values: s.values.clone(),
             metric: s.metric.to_string(),
             threshold: s.threshold,
+            resource_threshold: s.resource_threshold,
             replications: s.replications,
             series: s
                 .series(level)
-                .iter()
-                .map(|series| SweepSeriesJson {
-                    variant: series.label.clone(),
+                .into_iter()
+                .zip(saturations)
+                .enumerate()
+                .map(|(i, (series, sat))| SweepSeriesJson {
+                    series: series.label.clone(),
                     points: series
                         .points
                         .iter()
                         .map(|p| SweepPointJson {
-                            multiplier: p.x,
+                            x: p.x,
                             value: p.value,
                         })
                         .collect(),
-                    saturation: series.saturation,
+                    saturation: sat.into(),
+                    capacities: s
+                        .capacity_saturations(i, level)
+                        .into_iter()
+                        .map(SaturationJson::from)
+                        .collect(),
                 })
                 .collect(),
         }
@@ -252,9 +291,12 @@ pub fn study_text(study: &Study) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{} — {} replications, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up; {:.0} % intervals",
+        "{} — {}, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up; {:.0} % intervals",
         m.scenario,
-        m.replications,
+        match (m.replications, &study.sweep) {
+            (0, Some(_)) => "a sweep".to_string(),
+            (n, _) => format!("{n} replications"),
+        },
         m.seed,
         m.demand_multiplier,
         m.horizon_days,
@@ -265,26 +307,62 @@ pub fn study_text(study: &Study) -> String {
         text.push_str(&comparison_table(study, &default_rows(study)));
     }
     if let Some(sweep) = &study.sweep {
-        let _ = writeln!(
-            text,
-            "\nsweep of {} (saturated at {}):",
-            sweep.metric, sweep.threshold
-        );
-        for s in &sweep.series(m.confidence_level) {
-            let pts: Vec<String> = s
-                .points
-                .iter()
-                .map(|p| format!("{}×: {:.2}", p.x, p.value.mean))
-                .collect();
-            let sat = s
-                .saturation
-                .map_or("not in range".to_string(), |x| format!("{x:.2}×"));
+        text.push_str(&sweep_text(study, sweep));
+    }
+    text
+}
+
+/// A sweep as text: each series' curve, where it saturates (on the mean
+/// curve and per replication), and the first capacities to saturate.
+pub fn sweep_text(study: &Study, sweep: &Sweep) -> String {
+    use std::fmt::Write;
+    let level = study.manifest.confidence_level;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "\nsweep of {} over {} ({} replications per point; saturated at {}; a capacity at {:.0} % use):",
+        sweep.metric,
+        sweep.parameters.join(" × "),
+        sweep.replications,
+        sweep.threshold,
+        100.0 * sweep.resource_threshold
+    );
+    let unit = if sweep.parameters[0] == crate::study::DEMAND {
+        "×"
+    } else {
+        ""
+    };
+    for ((i, s), sat) in sweep
+        .series(level)
+        .iter()
+        .enumerate()
+        .zip(sweep.saturations(level))
+    {
+        let pts: Vec<String> = s
+            .points
+            .iter()
+            .map(|p| format!("{}{unit}: {:.2}", p.x, p.value.mean))
+            .collect();
+        let _ = writeln!(text, "  {}: {}", s.label, pts.join(", "));
+        let _ = match sat.mean_curve {
+            Some(_) => writeln!(text, "    saturates at {}", sat.display(unit)),
+            None => writeln!(text, "    saturates {}", sat.display(unit)),
+        };
+        let caps = sweep.capacity_saturations(i, level);
+        for c in caps.iter().filter(|c| c.mean_curve.is_some()).take(3) {
             let _ = writeln!(
                 text,
-                "  {}: {}  → saturates {}",
-                s.label,
-                pts.join(", "),
-                sat
+                "    {} reaches {:.0} %: {}",
+                super::bottleneck::capacity_name(study, &c.metric),
+                100.0 * c.threshold,
+                c.display(unit)
+            );
+        }
+        if caps.first().is_some_and(|c| c.mean_curve.is_none()) {
+            let _ = writeln!(
+                text,
+                "    no capacity reaches {:.0} % in the range swept",
+                100.0 * sweep.resource_threshold
             );
         }
     }

@@ -1,7 +1,10 @@
 //! Plans as the command line and the examples make them: what a user
 //! leaves out comes from the scenario file, then from silkrail's defaults.
 
-use super::{StudyError, StudyPlan, SweepPlan, multiplier_grid};
+use super::{
+    DEFAULT_RESOURCE_THRESHOLD, DEMAND, MAX_GRID_POINTS, StudyError, StudyPlan, SweepPlan,
+    multiplier_grid, override_value,
+};
 use crate::corridor::metric_keys;
 use crate::montecarlo::{Shard, unknown_metric};
 use crate::scenario::Scenario;
@@ -51,16 +54,23 @@ impl Default for StudyOptions {
     }
 }
 
-/// What a user may set for a demand sweep; `None` takes the scenario's
+/// What a user may set for a sweep; `None` takes the scenario's
 /// `[experiment.sweep]`, then the defaults above.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepOptions {
-    /// Demand multipliers, ascending.
+    /// The parameters to sweep with their values, one or two: [`DEMAND`]
+    /// or the path of a scenario field (as for `--set`). Empty: the
+    /// demand over `multipliers`.
+    pub parameters: Vec<(String, Vec<f64>)>,
+    /// Demand multipliers, ascending (when `parameters` is empty).
     pub multipliers: Option<Vec<f64>>,
     /// The watched metric, by its text form.
     pub metric: Option<String>,
     /// The value that counts as saturated.
     pub threshold: Option<f64>,
+    /// The use of a capacity that counts as saturated (default
+    /// [`DEFAULT_RESOURCE_THRESHOLD`]).
+    pub resource_threshold: Option<f64>,
     /// Replications per point and variant.
     pub replications: Option<u64>,
 }
@@ -122,15 +132,21 @@ impl StudyPlan {
         })
     }
 
-    /// A demand sweep of the base scenario and each named variant; the
-    /// sweep is the whole result (no separate run at today's demand).
+    /// A sweep of the base scenario and each named variant over one or
+    /// two parameters (the demand by default); the sweep is the whole
+    /// result (no separate run at the nominal point). Every grid point's
+    /// scenarios are built and checked here, before anything runs: a
+    /// field's value is set on the scenario file as `--set` would set it,
+    /// and the variants are laid over it after.
     ///
     /// # Errors
     ///
-    /// [`StudyError::Scenario`] for a bad variant, [`StudyError::Run`] with
-    /// [`RunError::UnknownMetric`](crate::montecarlo::RunError::UnknownMetric) for a metric the base scenario does not
-    /// report (checked before anything runs).
-    pub fn demand_sweep(
+    /// [`StudyError::Scenario`] for a bad variant or a value a field
+    /// refuses (naming the field), [`StudyError::Sweep`] for more than two
+    /// parameters or an empty grid, [`StudyError::Run`] with
+    /// [`RunError::UnknownMetric`](crate::montecarlo::RunError::UnknownMetric)
+    /// for a metric the base scenario does not report.
+    pub fn sweep(
         base: &Scenario,
         variant_names: &[String],
         sweep: &SweepOptions,
@@ -153,21 +169,84 @@ impl StudyPlan {
             (None, Some(f)) => f.metric.clone(),
             (None, None) => lookup(DEFAULT_SWEEP_METRIC)?,
         };
-        let (lo, hi, step) = DEFAULT_MULTIPLIERS;
-        let multipliers = sweep
-            .multipliers
-            .clone()
-            .or_else(|| from_file.map(|f| f.multipliers.clone()))
-            .unwrap_or_else(|| multiplier_grid(lo, hi, step).expect("the default grid is valid"));
+        let parameters = if sweep.parameters.is_empty() {
+            let (lo, hi, step) = DEFAULT_MULTIPLIERS;
+            let multipliers = sweep
+                .multipliers
+                .clone()
+                .or_else(|| from_file.map(|f| f.multipliers.clone()))
+                .unwrap_or_else(|| {
+                    multiplier_grid(lo, hi, step).expect("the default grid is valid")
+                });
+            vec![(DEMAND.to_string(), multipliers)]
+        } else {
+            sweep.parameters.clone()
+        };
+        if parameters.len() > 2 {
+            return Err(StudyError::Sweep(format!(
+                "at most two parameters at a time, got {} ({})",
+                parameters.len(),
+                parameters
+                    .iter()
+                    .map(|(p, _)| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        for (p, values) in &parameters {
+            if let Some(bad) = values.iter().find(|&&m| p == DEMAND && !(m > 0.0)) {
+                return Err(StudyError::Sweep(format!(
+                    "demand: expected positive multipliers, got {bad}"
+                )));
+            }
+            if values.is_empty() || values.len() > MAX_GRID_POINTS {
+                return Err(StudyError::Sweep(format!(
+                    "{p}: expected 1 to {MAX_GRID_POINTS} values, got {}",
+                    values.len()
+                )));
+            }
+        }
+        if parameters.len() == 2 && parameters[0].0 == parameters[1].0 {
+            return Err(StudyError::Sweep(format!(
+                "{} is given twice",
+                parameters[0].0
+            )));
+        }
         let mut plan = Self::comparison(base, variant_names, options)?;
+        let inner = parameters.get(1).map_or(1, |(_, v)| v.len());
+        let mut points = Vec::new();
+        for i in 0..parameters[0].1.len() {
+            for j in 0..inner {
+                let at = [i, j];
+                let mut sets = Vec::new();
+                let mut demand = 1.0;
+                for ((p, values), &k) in parameters.iter().zip(&at) {
+                    match p.as_str() {
+                        DEMAND => demand = values[k],
+                        _ => sets.push(format!("{p}={}", override_value(values[k]))),
+                    }
+                }
+                let file = base.with_overrides(&sets)?;
+                let scenarios = variants(&file, variant_names, options.base_variant.as_deref())?
+                    .into_iter()
+                    .map(|(_, s)| s.with_demand_multiplier(demand))
+                    .collect::<Result<Vec<_>, _>>()?;
+                points.push(scenarios);
+            }
+        }
         plan.stopping = None;
         plan.sweep = Some(SweepPlan {
-            multipliers,
+            parameters: parameters.iter().map(|(p, _)| p.clone()).collect(),
+            values: parameters.into_iter().map(|(_, v)| v).collect(),
+            points,
             metric,
             threshold: sweep
                 .threshold
                 .or(from_file.map(|f| f.threshold))
                 .unwrap_or(DEFAULT_THRESHOLD),
+            resource_threshold: sweep
+                .resource_threshold
+                .unwrap_or(DEFAULT_RESOURCE_THRESHOLD),
             replications: sweep
                 .replications
                 .or(options.replications)

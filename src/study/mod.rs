@@ -10,6 +10,7 @@
 pub mod calibration;
 mod defaults;
 mod partial;
+mod sweep;
 
 use std::collections::BTreeMap;
 
@@ -19,13 +20,17 @@ pub use defaults::{
     DEFAULT_MULTIPLIERS, DEFAULT_SWEEP_METRIC, DEFAULT_THRESHOLD, StudyOptions, SweepOptions,
 };
 pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
+pub use sweep::{
+    Crossings, DEFAULT_RESOURCE_THRESHOLD, DEMAND, MAX_GRID_POINTS, Saturation, Sweep, SweepPlan,
+    override_value, parse_grid,
+};
 
 use crate::corridor::{CorridorModel, Network, RunSettings, TraceRecord, metric_keys_over};
 use crate::error::ScenarioError;
 use crate::metric::{MetricKey, Observation};
 use crate::montecarlo::{
     Arm, ExperimentResult, MergeError, ModelError, ProgressFn, Replicate, RowSink, RunError,
-    Runner, Shard, StoppingRule, SweepPoint, SweepSeries, saturation_point,
+    Runner, Shard, StoppingRule,
 };
 use crate::rng::fnv1a;
 use crate::scenario::{Experiment, Scenario};
@@ -166,6 +171,10 @@ pub enum StudyError {
     /// A study needs at least one variant.
     #[error("a study needs at least one variant")]
     NoVariants,
+    /// A sweep that cannot be run as asked (too many parameters, a grid
+    /// out of range).
+    #[error("sweep: {0}")]
+    Sweep(String),
     /// A part file could not be read or is not a part of this kind.
     #[error("{file}: {message}")]
     Part {
@@ -190,7 +199,23 @@ pub enum StudyError {
 /// assert_eq!(multiplier_grid(2.0, 1.0, 0.5), None);
 /// ```
 pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
-    if !(from > 0.0 && to >= from && step > 0.0 && to.is_finite() && (to - from) / step <= 1000.0) {
+    if !(from > 0.0) {
+        return None;
+    }
+    value_grid(from, to, step)
+}
+
+/// Values from `from` to `to` (inclusive, within rounding) in steps of
+/// `step`, rounded to six decimals; `None` unless `from` ≤ `to` are finite,
+/// `step` > 0 and there are at most 1,001 points. (As
+/// [`multiplier_grid`], without the sign.)
+pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
+    if !(from.is_finite()
+        && to >= from
+        && step > 0.0
+        && to.is_finite()
+        && (to - from) / step <= 1000.0)
+    {
         return None;
     }
     let n = ((to - from) / step + 1e-9).floor() as u64;
@@ -199,19 +224,6 @@ pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
             .map(|k| ((from + k as f64 * step) * 1e6).round() / 1e6)
             .collect(),
     )
-}
-
-/// A demand sweep to run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SweepPlan {
-    /// Demand multipliers, ascending.
-    pub multipliers: Vec<f64>,
-    /// The congestion measure.
-    pub metric: MetricKey,
-    /// The value of the measure that counts as saturated.
-    pub threshold: f64,
-    /// Replications per multiplier and variant.
-    pub replications: u64,
 }
 
 /// A variant's name and every train's events in one replication.
@@ -309,61 +321,6 @@ impl RunRecord {
     }
 }
 
-/// A demand sweep's results: the accumulators of every (multiplier,
-/// variant) cell, so that the sweeps of shards merge exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Sweep {
-    /// The congestion measure.
-    pub metric: MetricKey,
-    /// The level that counts as saturated.
-    pub threshold: f64,
-    /// Replications per point.
-    pub replications: u64,
-    /// The demand multipliers, ascending.
-    pub multipliers: Vec<f64>,
-    /// The variants, the baseline first.
-    pub variants: Vec<String>,
-    /// One arm per multiplier and variant (arm `i · variants + v` is
-    /// variant `v` at multiplier `i`), every later variant paired with the
-    /// baseline at the same multiplier.
-    pub cells: ExperimentResult,
-}
-
-impl Sweep {
-    /// The arm of variant `v` at multiplier `i`.
-    pub fn cell(&self, i: usize, v: usize) -> &crate::montecarlo::ArmResult {
-        &self.cells.arms[i * self.variants.len() + v]
-    }
-
-    /// The measure against demand for each variant, with intervals at
-    /// `level` and the multiplier where the mean curve crosses the
-    /// threshold.
-    pub fn series(&self, level: f64) -> Vec<SweepSeries> {
-        self.variants
-            .iter()
-            .enumerate()
-            .map(|(v, name)| {
-                let points: Vec<SweepPoint> = self
-                    .multipliers
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &x)| {
-                        Some(SweepPoint {
-                            x,
-                            value: self.cell(i, v).interval(&self.metric, level)?,
-                        })
-                    })
-                    .collect();
-                SweepSeries {
-                    label: name.clone(),
-                    saturation: saturation_point(&points, self.threshold),
-                    points,
-                }
-            })
-            .collect()
-    }
-}
-
 /// All results of a study.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Study {
@@ -406,7 +363,7 @@ impl StudyPlan {
         } * self.variants.len() as u64;
         let sweep = self.sweep.as_ref().map_or(0, |s| {
             let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
-            s.multipliers.len() as u64 * (r.end - r.start) * self.variants.len() as u64
+            s.points.len() as u64 * (r.end - r.start) * self.variants.len() as u64
         });
         main + sweep
     }
@@ -560,53 +517,37 @@ impl StudyPlan {
 
     fn run_sweep(&self, runner: &Runner, plan: &SweepPlan) -> Result<Sweep, StudyError> {
         let mut points: Vec<Vec<CorridorExperiment>> = Vec::new();
-        for &m in &plan.multipliers {
-            let models = self.models(self.demand_multiplier * m)?;
-            points.push(
-                models
-                    .into_iter()
-                    .map(CorridorExperiment::without_distributions)
-                    .collect(),
-            );
+        for scenarios in &plan.points {
+            let base = &scenarios.first().ok_or(StudyError::NoVariants)?.experiment;
+            let mut models = Vec::with_capacity(scenarios.len());
+            for s in scenarios {
+                let scaled = s.with_demand_multiplier(self.demand_multiplier)?;
+                models.push(CorridorExperiment::new(scaled.network, base).without_distributions());
+            }
+            points.push(models);
         }
-        let nv = self.variants.len();
-        let labels: Vec<String> = plan
-            .multipliers
+        let keys: Vec<Vec<MetricKey>> = self
+            .variants
             .iter()
-            .flat_map(|m| {
-                self.variants
-                    .iter()
-                    .map(move |(v, _)| format!("{v} at {m}×"))
-            })
+            .map(|(_, s)| crate::corridor::metric_keys(&s.network))
             .collect();
+        let mut sweep = Sweep::new(
+            plan,
+            self.variants.iter().map(|(n, _)| n.clone()).collect(),
+            &keys,
+        );
+        let labels: Vec<String> = sweep.cells.arms.iter().map(|a| a.label.clone()).collect();
         let arms: Vec<Arm<'_>> = points
             .iter()
             .flatten()
             .zip(&labels)
             .map(|(model, label)| Arm::new(label, model))
             .collect();
-        let pairs: Vec<(usize, usize)> = (0..plan.multipliers.len())
-            .flat_map(|i| (1..nv).map(move |v| (i * nv, i * nv + v)))
-            .collect();
-        let mut cells = ExperimentResult::with_pairs(
-            labels
-                .iter()
-                .map(crate::montecarlo::ArmResult::new)
-                .collect(),
-            &pairs,
-        );
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
         runner.for_each(&arms, range, &mut |r, obs| {
-            cells.absorb(r, obs);
+            sweep.absorb(r, obs);
             Ok(())
         })?;
-        Ok(Sweep {
-            metric: plan.metric.clone(),
-            threshold: plan.threshold,
-            replications: plan.replications,
-            multipliers: plan.multipliers.clone(),
-            variants: self.variants.iter().map(|(n, _)| n.clone()).collect(),
-            cells,
-        })
+        Ok(sweep)
     }
 }

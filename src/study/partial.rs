@@ -104,7 +104,7 @@ impl Partial {
                     }
                     m.result.merge(part.study.result)?;
                     match (&mut m.sweep, part.study.sweep) {
-                        (Some(a), Some(b)) => a.cells.merge(b.cells)?,
+                        (Some(a), Some(b)) => a.merge(b)?,
                         (None, None) => {}
                         _ => {
                             return Err(MergeError::Mismatch {

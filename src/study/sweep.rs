@@ -1,0 +1,545 @@
+//! Sweeps: the demand multiplier or any numeric scenario field (one or two
+//! at a time) over a grid, every variant at every point on the same seeds,
+//! with the point where a measure saturates, per replication as well as on
+//! the mean curve, and the capacities' own saturation points.
+
+use serde::{Deserialize, Serialize};
+
+use crate::corridor::USE_MEASURES;
+use crate::metric::{MetricKey, Observation};
+use crate::montecarlo::{
+    ExperimentResult, Interval, MergeError, SweepPoint, SweepSeries, crossing,
+};
+use crate::scenario::Scenario;
+use crate::stats::ExactMoments;
+
+/// The parameter name that sweeps the demand multiplier (any other name
+/// is the path of a scenario field, as for `--set`).
+pub const DEMAND: &str = "demand";
+
+/// The use of a capacity (see [`USE_MEASURES`]) that counts as saturated
+/// unless a sweep says otherwise: at 95 % of a cap, tracks or paths, a
+/// queue in front of them grows by the day.
+pub const DEFAULT_RESOURCE_THRESHOLD: f64 = 0.95;
+
+/// The most values a parameter may take in one sweep.
+pub const MAX_GRID_POINTS: usize = 1001;
+
+/// A sweep to run.
+#[derive(Clone, Debug)]
+pub struct SweepPlan {
+    /// The swept parameters, one or two: [`DEMAND`] or a scenario field's
+    /// path.
+    pub parameters: Vec<String>,
+    /// Each parameter's values, ascending.
+    pub values: Vec<Vec<f64>>,
+    /// The variants' scenarios at each grid point, built and checked when
+    /// the plan was made: point `i · n₂ + j` has the first parameter's
+    /// value `i` and the second's `j` (`n₂` = 1 with one parameter).
+    pub points: Vec<Vec<Scenario>>,
+    /// The congestion measure.
+    pub metric: MetricKey,
+    /// The value of the measure that counts as saturated.
+    pub threshold: f64,
+    /// The use of a capacity that counts as saturated.
+    pub resource_threshold: f64,
+    /// Replications per point and variant.
+    pub replications: u64,
+}
+
+impl SweepPlan {
+    /// A demand sweep of `variants` (the baseline first) over
+    /// `multipliers`.
+    ///
+    /// # Errors
+    ///
+    /// [`ScenarioError`](crate::error::ScenarioError) if a variant cannot
+    /// be scaled.
+    pub fn demand(
+        variants: &[Scenario],
+        multipliers: &[f64],
+        metric: MetricKey,
+        threshold: f64,
+        replications: u64,
+    ) -> Result<SweepPlan, crate::error::ScenarioError> {
+        let points = multipliers
+            .iter()
+            .map(|&m| {
+                variants
+                    .iter()
+                    .map(|s| s.with_demand_multiplier(m))
+                    .collect()
+            })
+            .collect::<Result<Vec<Vec<Scenario>>, _>>()?;
+        Ok(SweepPlan {
+            parameters: vec![DEMAND.to_string()],
+            values: vec![multipliers.to_vec()],
+            points,
+            metric,
+            threshold,
+            resource_threshold: DEFAULT_RESOURCE_THRESHOLD,
+            replications,
+        })
+    }
+
+    /// The variants of `plan` in which the swept parameters change
+    /// nothing: their scenario is the same at every point.
+    pub fn inert_variants<'a>(&self, plan: &'a super::StudyPlan) -> Vec<&'a str> {
+        // The variants table goes with every scenario; what runs is the
+        // rest.
+        let spec = |p: usize, v: usize| {
+            let mut spec = self.points[p][v].spec.clone();
+            spec.variants.clear();
+            serde_json::to_string(&spec).expect("specs serialize")
+        };
+        (0..plan.variants.len())
+            .filter(|&v| {
+                self.points.len() > 1 && (1..self.points.len()).all(|p| spec(p, v) == spec(0, v))
+            })
+            .map(|v| plan.variants[v].0.as_str())
+            .collect()
+    }
+
+    /// The number of values of the second parameter (1 with one).
+    pub fn inner(&self) -> usize {
+        self.values.get(1).map_or(1, Vec::len)
+    }
+}
+
+/// A value of a swept field as `--set` would take it: whole numbers
+/// without a decimal point (so that a count such as `tracks` takes them),
+/// others in the shortest form that reads back the same.
+pub fn override_value(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Where one series crosses one threshold, replication by replication:
+/// exact moments of the crossings, so that the shards of a sweep merge
+/// into exactly the unsplit result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Crossings {
+    /// The series (index into [`Sweep::series`]).
+    pub series: usize,
+    /// The watched measure.
+    pub metric: MetricKey,
+    /// The value that counts as saturated.
+    pub threshold: f64,
+    /// The crossings of the replications that reach the threshold within
+    /// the grid (a replication at or above it at the first value counts
+    /// as crossing there).
+    pub values: ExactMoments,
+    /// Replications that never reach it within the grid.
+    pub never: u64,
+    /// Replications in which the measure was not reported at some point
+    /// (no trains there).
+    pub missing: u64,
+}
+
+/// A saturation point with what stands behind it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Saturation {
+    /// The series' label.
+    pub series: String,
+    /// The watched measure.
+    pub metric: MetricKey,
+    /// The value that counts as saturated.
+    pub threshold: f64,
+    /// Where the mean curve reaches the threshold, if it does.
+    pub mean_curve: Option<f64>,
+    /// The mean of the replications' own crossings with its interval;
+    /// `None` unless every replication crosses within the grid.
+    pub per_replication: Option<Interval>,
+    /// Replications that cross within the grid.
+    pub crossed: u64,
+    /// Replications behind the figures.
+    pub replications: u64,
+    /// The first value of the grid: a mean curve that crosses there was
+    /// at or above the threshold from the start.
+    pub first: f64,
+}
+
+impl Saturation {
+    /// `1.21× (per replication 1.20 ± 0.02×)` with `unit` "×", `beyond the
+    /// grid`, or `1.21× (3 of 16 replications beyond the grid)`.
+    pub fn display(&self, unit: &str) -> String {
+        let Some(x) = self.mean_curve else {
+            return match self.crossed {
+                0 => "beyond the grid".to_string(),
+                k => format!(
+                    "beyond the grid on the mean ({k} of {} replications cross)",
+                    self.replications
+                ),
+            };
+        };
+        if x == self.first {
+            return format!(
+                "at or above the threshold from the first value ({}{unit})",
+                override_value(x)
+            );
+        }
+        match (&self.per_replication, self.replications - self.crossed) {
+            (Some(i), 0) => format!("{x:.2}{unit} (per replication {}{unit})", i.display(2)),
+            (_, 0) => format!("{x:.2}{unit}"),
+            (_, k) => format!(
+                "{x:.2}{unit} ({k} of {} replications beyond the grid)",
+                self.replications
+            ),
+        }
+    }
+}
+
+/// A sweep's results: the accumulators of every (point, variant) cell and
+/// of every series' crossings, so that the sweeps of shards merge exactly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// The swept parameters, one or two ([`DEMAND`] or a field's path).
+    pub parameters: Vec<String>,
+    /// Each parameter's values, ascending.
+    pub values: Vec<Vec<f64>>,
+    /// The congestion measure.
+    pub metric: MetricKey,
+    /// The level that counts as saturated.
+    pub threshold: f64,
+    /// The use of a capacity that counts as saturated.
+    pub resource_threshold: f64,
+    /// Replications per point.
+    pub replications: u64,
+    /// The variants, the baseline first.
+    pub variants: Vec<String>,
+    /// One arm per point and variant (arm `p · variants + v` is variant
+    /// `v` at point `p`), every later variant paired with the baseline at
+    /// the same point.
+    pub cells: ExperimentResult,
+    /// Where each series crosses the measure's threshold and each
+    /// capacity's, replication by replication.
+    pub crossings: Vec<Crossings>,
+}
+
+impl Sweep {
+    /// An empty sweep of `plan` over `variants`, with a crossing
+    /// accumulator per series for the watched measure and for every
+    /// capacity a variant reports (`keys[v]`, the metrics of variant `v`).
+    pub fn new(plan: &SweepPlan, variants: Vec<String>, keys: &[Vec<MetricKey>]) -> Sweep {
+        let nv = variants.len();
+        let labels: Vec<String> = (0..plan.points.len())
+            .flat_map(|p| {
+                let at = point_label(&plan.parameters, &plan.values, p);
+                variants
+                    .iter()
+                    .map(move |v| format!("{v} at {at}"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let pairs: Vec<(usize, usize)> = (0..plan.points.len())
+            .flat_map(|p| (1..nv).map(move |v| (p * nv, p * nv + v)))
+            .collect();
+        let cells = ExperimentResult::with_pairs(
+            labels
+                .iter()
+                .map(crate::montecarlo::ArmResult::new)
+                .collect(),
+            &pairs,
+        );
+        let mut crossings = Vec::new();
+        for s in 0..nv * plan.inner() {
+            let v = s / plan.inner();
+            crossings.push(Crossings::new(s, plan.metric.clone(), plan.threshold));
+            for k in keys[v].iter().filter(|k| is_capacity_use(k)) {
+                crossings.push(Crossings::new(s, k.clone(), plan.resource_threshold));
+            }
+        }
+        Sweep {
+            parameters: plan.parameters.clone(),
+            values: plan.values.clone(),
+            metric: plan.metric.clone(),
+            threshold: plan.threshold,
+            resource_threshold: plan.resource_threshold,
+            replications: plan.replications,
+            variants,
+            cells,
+            crossings,
+        }
+    }
+
+    fn inner(&self) -> usize {
+        self.values.get(1).map_or(1, Vec::len)
+    }
+
+    /// The arm of variant `v` at point `p`.
+    pub fn cell(&self, p: usize, v: usize) -> &crate::montecarlo::ArmResult {
+        &self.cells.arms[p * self.variants.len() + v]
+    }
+
+    /// Absorbs one replication: one observation per cell, in cell order.
+    pub fn absorb(&mut self, replication: u64, row: &[Observation]) {
+        self.cells.absorb(replication, row);
+        let (nv, inner) = (self.variants.len(), self.inner());
+        let xs = &self.values[0];
+        for c in &mut self.crossings {
+            let (v, j) = (c.series / inner, c.series % inner);
+            let curve: Option<Vec<(f64, f64)>> = xs
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| Some((x, row[(i * inner + j) * nv + v].value(&c.metric)?)))
+                .collect();
+            match curve {
+                None => c.missing += 1,
+                Some(curve) => match crossing(&curve, c.threshold) {
+                    Some(x) => c.values.push(x),
+                    None => c.never += 1,
+                },
+            }
+        }
+    }
+
+    /// Adds another shard of the same sweep, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`MergeError::Mismatch`] if the parts swept something else.
+    pub fn merge(&mut self, other: Sweep) -> Result<(), MergeError> {
+        let what = |a: &Sweep| {
+            (
+                a.parameters.clone(),
+                format!("{:?}", a.values),
+                a.metric.to_string(),
+                a.threshold.to_bits(),
+                a.resource_threshold.to_bits(),
+                a.replications,
+                a.variants.clone(),
+                a.crossings
+                    .iter()
+                    .map(|c| (c.series, c.metric.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        if what(self) != what(&other) {
+            return Err(MergeError::Mismatch {
+                what: "sweep".to_string(),
+                first: format!("{:?} over {:?}", self.parameters, self.values),
+                other: format!("{:?} over {:?}", other.parameters, other.values),
+            });
+        }
+        self.cells.merge(other.cells)?;
+        for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
+            a.values.merge(&b.values);
+            a.never += b.never;
+            a.missing += b.missing;
+        }
+        Ok(())
+    }
+
+    /// The label of series `s`: the variant, and the second parameter's
+    /// value when there is one.
+    pub fn series_label(&self, s: usize) -> String {
+        let (v, j) = (s / self.inner(), s % self.inner());
+        match (self.parameters.get(1), self.values.get(1)) {
+            (Some(p), Some(vals)) => format!(
+                "{}, {} = {}",
+                self.variants[v],
+                short_name(p),
+                override_value(vals[j])
+            ),
+            _ => self.variants[v].clone(),
+        }
+    }
+
+    /// The measure of `key` along the first parameter for every series,
+    /// with intervals at `level`, and where its mean curve reaches
+    /// `threshold`.
+    pub fn series_of(&self, key: &MetricKey, threshold: f64, level: f64) -> Vec<SweepSeries> {
+        let inner = self.inner();
+        (0..self.variants.len() * inner)
+            .map(|s| {
+                let (v, j) = (s / inner, s % inner);
+                let points: Vec<SweepPoint> = self.values[0]
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &x)| {
+                        Some(SweepPoint {
+                            x,
+                            value: self.cell(i * inner + j, v).interval(key, level)?,
+                        })
+                    })
+                    .collect();
+                SweepSeries {
+                    label: self.series_label(s),
+                    saturation: crate::montecarlo::saturation_point(&points, threshold),
+                    points,
+                }
+            })
+            .collect()
+    }
+
+    /// The watched measure along the first parameter for every series.
+    pub fn series(&self, level: f64) -> Vec<SweepSeries> {
+        self.series_of(&self.metric, self.threshold, level)
+    }
+
+    /// Where each series' watched measure saturates.
+    pub fn saturations(&self, level: f64) -> Vec<Saturation> {
+        self.crossings
+            .iter()
+            .filter(|c| c.metric == self.metric)
+            .map(|c| self.saturation(c, level))
+            .collect()
+    }
+
+    /// Where each capacity of series `s` saturates, the first to bind
+    /// first (those that never do within the grid last, most used first).
+    pub fn capacity_saturations(&self, s: usize, level: f64) -> Vec<Saturation> {
+        let mut out: Vec<(Saturation, f64)> = self
+            .crossings
+            .iter()
+            .filter(|c| c.series == s && c.metric != self.metric)
+            .map(|c| {
+                let last = self.series_of(&c.metric, c.threshold, level)[s]
+                    .points
+                    .last()
+                    .map_or(0.0, |p| p.value.mean);
+                (self.saturation(c, level), last)
+            })
+            .collect();
+        out.sort_by(|(a, ua), (b, ub)| match (a.mean_curve, b.mean_curve) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => ub.total_cmp(ua),
+        });
+        out.into_iter().map(|(s, _)| s).collect()
+    }
+
+    fn saturation(&self, c: &Crossings, level: f64) -> Saturation {
+        let replications = c.values.count() + c.never + c.missing;
+        let mean_curve = self.series_of(&c.metric, c.threshold, level)[c.series].saturation;
+        Saturation {
+            series: self.series_label(c.series),
+            metric: c.metric.clone(),
+            threshold: c.threshold,
+            mean_curve,
+            per_replication: (c.never == 0 && c.missing == 0)
+                .then(|| Interval::of(&c.values, level))
+                .flatten(),
+            crossed: c.values.count(),
+            replications,
+            first: self.values[0][0],
+        }
+    }
+
+    /// The first parameter in words for an axis: `demand multiplier (1 =
+    /// the scenario's demand) [×]`, or the field's path.
+    pub fn axis_title(&self) -> String {
+        match self.parameters[0].as_str() {
+            DEMAND => "demand multiplier (1 = the scenario's demand) [×]".to_string(),
+            p => p.to_string(),
+        }
+    }
+}
+
+impl Crossings {
+    fn new(series: usize, metric: MetricKey, threshold: f64) -> Self {
+        Crossings {
+            series,
+            metric,
+            threshold,
+            values: ExactMoments::new(),
+            never: 0,
+            missing: 0,
+        }
+    }
+}
+
+/// Whether `key` is the overall use of a capacity (not a year's).
+fn is_capacity_use(key: &MetricKey) -> bool {
+    key.label("year").is_none() && USE_MEASURES.iter().any(|(m, _, _)| *m == key.measure())
+}
+
+/// The last part of a field's path (`handover_cap_trains_per_day`).
+fn short_name(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// `1.2×`, or `tracks = 8`, or `demand 1.2×, tracks = 8`.
+fn point_label(parameters: &[String], values: &[Vec<f64>], p: usize) -> String {
+    let inner = values.get(1).map_or(1, Vec::len);
+    let idx = [p / inner, p % inner];
+    parameters
+        .iter()
+        .zip(values)
+        .zip(idx)
+        .map(|((name, vals), i)| match name.as_str() {
+            DEMAND => format!("{}×", vals[i]),
+            _ => format!("{} = {}", short_name(name), override_value(vals[i])),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A grid as text: `FROM:TO:STEP` (inclusive) or a list `a,b,c` in
+/// ascending order, at most [`MAX_GRID_POINTS`] values.
+///
+/// # Errors
+///
+/// A message saying what was expected.
+///
+/// # Examples
+///
+/// ```
+/// use silkrail::study::parse_grid;
+///
+/// assert_eq!(parse_grid("4:8:2"), Ok(vec![4.0, 6.0, 8.0]));
+/// assert_eq!(parse_grid("12, 18, 24"), Ok(vec![12.0, 18.0, 24.0]));
+/// assert!(parse_grid("3,2").is_err());
+/// ```
+pub fn parse_grid(text: &str) -> Result<Vec<f64>, String> {
+    let expected = || {
+        format!(
+            "{text}: expected FROM:TO:STEP with FROM ≤ TO and STEP > 0, or values a,b,c in ascending order (at most {MAX_GRID_POINTS})"
+        )
+    };
+    let number = |p: &str| p.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    if text.contains(':') {
+        let parts: Option<Vec<f64>> = text.split(':').map(number).collect();
+        return match parts.as_deref() {
+            Some(&[from, to, step]) => super::value_grid(from, to, step).ok_or_else(expected),
+            _ => Err(expected()),
+        };
+    }
+    let values: Vec<f64> = text
+        .split(',')
+        .map(number)
+        .collect::<Option<_>>()
+        .ok_or_else(expected)?;
+    if values.is_empty()
+        || values.len() > MAX_GRID_POINTS
+        || values.windows(2).any(|w| w[0] >= w[1])
+    {
+        return Err(expected());
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_values_read_back() {
+        assert_eq!(override_value(8.0), "8");
+        assert_eq!(override_value(-3.0), "-3");
+        assert_eq!(override_value(0.1), "0.1");
+        assert_eq!(override_value(1e20), "100000000000000000000");
+    }
+
+    #[test]
+    fn point_labels_name_both_parameters() {
+        let params = vec![DEMAND.to_string(), "ports.a.westbound.tracks".to_string()];
+        let values = vec![vec![1.0, 1.5], vec![4.0, 6.0, 8.0]];
+        assert_eq!(point_label(&params, &values, 0), "1×, tracks = 4");
+        assert_eq!(point_label(&params, &values, 5), "1.5×, tracks = 8");
+    }
+}
