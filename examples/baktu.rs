@@ -193,6 +193,7 @@ fn run(args: &Args) -> Result<String, String> {
         level: 0.95,
         demand_multiplier: args.demand,
         sweep: None,
+        sensitivity: None,
         shard: None,
     };
     let start = Instant::now();
@@ -341,6 +342,7 @@ fn run(args: &Args) -> Result<String, String> {
             level: 0.95,
             demand_multiplier: args.demand,
             sweep: Some(sweep),
+            sensitivity: None,
             shard: None,
         };
         let dir = sweep_dir(&args.out);

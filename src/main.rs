@@ -100,6 +100,30 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Vary each of the scenario's `[assumptions]` to its low and high
+    /// value, one at a time on the same seeds, and rank them by how far
+    /// they move the answer (a measure, or a variant's paired difference
+    /// from the baseline in it).
+    Sensitivity {
+        /// Scenario file, or `builtin`.
+        scenario: String,
+        /// The variant whose difference from the baseline is the answer
+        /// (without it, the answer is the baseline's level of the measure).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Take this variant as the baseline; `--variant` is laid over it.
+        #[arg(long = "base")]
+        base: Option<String>,
+        /// The measure, a metric name (default
+        /// group.cn_kz.delay_mean_hours).
+        #[arg(long)]
+        metric: Option<String>,
+        /// Vary only this assumption (repeat for several; default all).
+        #[arg(long = "assumption", value_name = "ID")]
+        only: Vec<String>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Check a scenario and print a summary of its network.
     Validate {
         /// Scenario file, or `builtin`.
@@ -265,6 +289,7 @@ impl From<FolderError> for Failure {
                 | StudyError::StoppingRuleWithShards
                 | StudyError::NoVariants
                 | StudyError::Sweep(_)
+                | StudyError::Assumption { .. }
                 | StudyError::Run(
                     RunError::UnknownMetric { .. }
                     | RunError::TooManyThreads { .. }
@@ -593,6 +618,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             },
             &common,
         ),
+        Command::Sensitivity {
+            scenario,
+            variant,
+            base: base_variant,
+            metric,
+            only,
+            common,
+        } => {
+            let base = load(&scenario)?
+                .with_overrides(&common.overrides())
+                .map_err(bad_input)?;
+            let options = StudyOptions {
+                base_variant,
+                ..options(&common)?
+            };
+            let plan = StudyPlan::sensitivity(
+                &base,
+                variant.as_deref(),
+                metric.as_deref(),
+                &only,
+                &options,
+            )
+            .map_err(study_failure)?;
+            execute(&plan, &common)
+        }
         Command::Validate { scenario } => validate(&scenario),
         Command::Metrics { scenario } => metrics(&scenario),
         Command::ExportBuiltin { out, force } => match out {

@@ -571,3 +571,87 @@ fn trace_writes_every_event_of_replication_zero_and_merges() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(read(&merged.join("trace.csv")), text);
 }
+
+#[test]
+fn the_tornado_ranks_a_dominant_assumption_first_and_shards_merge() {
+    // Westbound tracks (3 → 5) drive the westbound wait; the eastbound
+    // side's tracks cannot touch it and must swing by exactly zero.
+    let dir = scratch("sensitivity");
+    let text = format!(
+        "{}\n[assumptions.west_tracks]\nrow = \"T1\"\npaths = [\"ports.port.westbound.tracks\"]\nlow = 3\nhigh = 5\n\n\
+         [assumptions.east_tracks]\npaths = [\"ports.port.eastbound.tracks\"]\nlow = 1\nhigh = 2\n",
+        read(Path::new("examples/scenarios/mmc_port.toml"))
+    );
+    let file = dir.join("mmc_assumptions.toml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "sensitivity",
+            file,
+            "--metric",
+            "port.port.westbound.track_wait_mean_hours",
+            "--replications",
+            "6",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let whole = dir.join("whole");
+    let mut a = args(&whole);
+    a.extend(["--format".into(), "json".into()]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let json = json_of(&a);
+    let effects = json["sensitivity"]["effects"].as_array().unwrap();
+    assert_eq!(effects[0]["id"], "west_tracks");
+    assert!(
+        effects[0]["swing"]["mean"].as_f64().unwrap() < -0.3,
+        "{}",
+        effects[0]
+    );
+    assert_eq!(effects[1]["id"], "east_tracks");
+    assert_eq!(effects[1]["swing"]["mean"].as_f64(), Some(0.0));
+    assert!(whole.join("tornado.svg").exists());
+
+    let mut parts = Vec::new();
+    for i in 0..2 {
+        let p = dir.join(format!("part{i}"));
+        let mut a = args(&p);
+        a.extend(["--shard".into(), format!("{i}/2")]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        assert!(silkrail(&a).status.success());
+        parts.push(p.display().to_string());
+    }
+    let merged = dir.join("merged");
+    let mut m = vec!["merge"];
+    m.extend(parts.iter().map(String::as_str));
+    m.extend(["--out", merged.to_str().unwrap()]);
+    assert!(silkrail(&m).status.success());
+    for f in ["summary.json", "tornado.svg"] {
+        assert_eq!(
+            read(&whole.join(f)),
+            read(&merged.join(f)),
+            "{f} of the merged shards"
+        );
+    }
+
+    let out = silkrail(&[
+        "sensitivity",
+        file,
+        "--assumption",
+        "nope",
+        "--metric",
+        "port.port.westbound.track_wait_mean_hours",
+        "--out",
+        dir.join("bad").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("assumption nope") && err.contains("east_tracks, west_tracks"),
+        "{err}"
+    );
+}

@@ -9,12 +9,13 @@
 //!   across replications, the threshold and the saturation points.
 
 use super::plot::{
-    Axis, Band, IntervalChart, IntervalRow, Line, Marker, Panel, RefLine, XyChart, grid,
+    Axis, Band, IntervalChart, IntervalRow, Line, Marker, Panel, RefLine, TornadoChart, TornadoRow,
+    XyChart, grid,
 };
 use crate::corridor::ms_to_hours;
 use crate::metric::{MetricKey, Unit};
 use crate::stats::Histogram;
-use crate::study::{Study, Sweep};
+use crate::study::{Sensitivity, Study, Sweep};
 
 /// Where a metric is, in plain words: `Alashankou–Dostyk westbound`,
 /// `China–Kazakhstan crossings`, `xian → duisburg`, `network`.
@@ -196,6 +197,57 @@ fn differences_chart(study: &Study) -> Option<String> {
     )
 }
 
+/// `tornado.svg`: the answer with each assumption at its low and its high
+/// value, the largest swing on top.
+fn tornado_chart(study: &Study, s: &Sensitivity) -> Option<String> {
+    let level = study.manifest.confidence_level;
+    let nominal = crate::montecarlo::Interval::of(&s.nominal, level)?;
+    let ranked = s.ranked(level);
+    if ranked.is_empty() {
+        return None;
+    }
+    let what = describe(study, &s.metric);
+    let x_title = match s.variants.as_slice() {
+        [base, other] => format!("{other} − {base}: {what}"),
+        _ => what,
+    };
+    let value = |x: f64| crate::study::override_value(x);
+    Some(
+        TornadoChart {
+            title: "What drives the answer: each assumption at its low and high value".into(),
+            note: Some(format!(
+                "one at a time on the same seeds, {} replications each; the line is the answer as assumed ({}); the largest swing on top",
+                nominal.n,
+                nominal.display(2)
+            )),
+            width: 900.0,
+            x: Axis {
+                title: x_title,
+                ..Axis::default()
+            },
+            baseline: nominal.mean,
+            rows: ranked
+                .iter()
+                .map(|e| TornadoRow {
+                    label: if e.row.is_empty() {
+                        e.id.clone()
+                    } else {
+                        format!("{} ({})", e.id, e.row)
+                    },
+                    low: e.low.mean,
+                    high: e.high.mean,
+                    low_text: value(e.range.0),
+                    high_text: value(e.range.1),
+                })
+                .collect(),
+            low_label: "assumption at its low value".into(),
+            high_label: "assumption at its high value".into(),
+            ..TornadoChart::default()
+        }
+        .to_svg(),
+    )
+}
+
 /// `sweep.svg`: the measure against demand with its band, the threshold and
 /// the saturation points.
 fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
@@ -289,6 +341,13 @@ pub fn study_charts(study: &Study) -> Vec<(String, String)> {
     }
     if let Some(sweep) = &study.sweep {
         out.push(("sweep.svg".to_string(), sweep_chart(study, sweep)));
+    }
+    if let Some(svg) = study
+        .sensitivity
+        .as_ref()
+        .and_then(|s| tornado_chart(study, s))
+    {
+        out.push(("tornado.svg".to_string(), svg));
     }
     out
 }

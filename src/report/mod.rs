@@ -15,6 +15,7 @@ pub use csv::{CsvRows, csv_field, write_record};
 pub use files::{MARKER, OutputDir, OutputError};
 pub use folder::{FolderError, Written, merge_into_folder, run_into_folder};
 pub use summary::{
-    comparison_table, default_rows, differences, study_text, summary_json, sweep_text,
+    comparison_table, default_rows, differences, sensitivity_text, study_text, summary_json,
+    sweep_text,
 };
 pub use table::{Table, network_summary, port_table};

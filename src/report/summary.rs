@@ -127,6 +127,17 @@ impl SweepJson {
 }
 
 #[derive(Serialize)]
+struct SensitivityJson {
+    answer: String,
+    metric: String,
+    variants: Vec<String>,
+    replications: u64,
+    nominal: Option<Interval>,
+    /// The largest swing first.
+    effects: Vec<crate::study::EffectSummary>,
+}
+
+#[derive(Serialize)]
 struct SummaryJson<'a> {
     schema_version: u32,
     manifest: &'a Manifest,
@@ -134,6 +145,8 @@ struct SummaryJson<'a> {
     differences: BTreeMap<&'a str, Vec<DifferenceJson>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sweep: Option<SweepJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sensitivity: Option<SensitivityJson>,
     events: BTreeMap<&'a str, u64>,
     inconsistent_replications: BTreeMap<&'a str, u64>,
 }
@@ -189,6 +202,14 @@ pub fn summary_json(study: &Study) -> String {
             .map(|(k, v)| (k, v.into_iter().map(DifferenceJson::from).collect()))
             .collect(),
         sweep: study.sweep.as_ref().map(|s| SweepJson::of(s, level)),
+        sensitivity: study.sensitivity.as_ref().map(|s| SensitivityJson {
+            answer: s.answer(),
+            metric: s.metric.to_string(),
+            variants: s.variants.clone(),
+            replications: s.replications,
+            nominal: Interval::of(&s.nominal, level),
+            effects: s.ranked(level),
+        }),
         events: arms.iter().map(|a| (a.label.as_str(), a.events)).collect(),
         inconsistent_replications: arms
             .iter()
@@ -293,9 +314,10 @@ pub fn study_text(study: &Study) -> String {
         text,
         "{} — {}, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up; {:.0} % intervals",
         m.scenario,
-        match (m.replications, &study.sweep) {
-            (0, Some(_)) => "a sweep".to_string(),
-            (n, _) => format!("{n} replications"),
+        match (m.replications, &study.sweep, &study.sensitivity) {
+            (0, Some(_), _) => "a sweep".to_string(),
+            (0, None, Some(_)) => "a sensitivity study".to_string(),
+            (n, _, _) => format!("{n} replications"),
         },
         m.seed,
         m.demand_multiplier,
@@ -308,6 +330,55 @@ pub fn study_text(study: &Study) -> String {
     }
     if let Some(sweep) = &study.sweep {
         text.push_str(&sweep_text(study, sweep));
+    }
+    if let Some(s) = &study.sensitivity {
+        text.push_str(&sensitivity_text(study, s));
+    }
+    text
+}
+
+/// A sensitivity study as text: the answer as assumed, then each
+/// assumption's low and high answers and its swing, the largest first.
+pub fn sensitivity_text(study: &Study, s: &crate::study::Sensitivity) -> String {
+    use std::fmt::Write;
+    let level = study.manifest.confidence_level;
+    let mut text = String::new();
+    let nominal = Interval::of(&s.nominal, level).map_or("—".to_string(), |i| i.display(3));
+    let _ = writeln!(
+        text,
+        "\nwhat drives {} (as assumed: {nominal}; {} replications per setting):",
+        s.answer(),
+        s.replications
+    );
+    let mut t = Table::new([
+        "assumption",
+        "row",
+        "low → high",
+        "answer low",
+        "answer high",
+        "swing (high − low)",
+    ]);
+    for e in s.ranked(level) {
+        t.row([
+            e.id.clone(),
+            e.row.clone(),
+            format!(
+                "{} → {}",
+                crate::study::override_value(e.range.0),
+                crate::study::override_value(e.range.1)
+            ),
+            e.low.display(3),
+            e.high.display(3),
+            e.swing.display(3),
+        ]);
+    }
+    text.push_str(&t.render());
+    if s.missing > 0 {
+        let _ = writeln!(
+            text,
+            "({} replications left out: the measure was missing in some setting)",
+            s.missing
+        );
     }
     text
 }

@@ -46,6 +46,30 @@ pub struct ScenarioSpec {
     /// (tables merge key by key; other values replace).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variants: BTreeMap<String, toml::Table>,
+    /// Numbers the scenario assumes rather than takes from a source, each
+    /// with a low and a high value, by id: what `silkrail sensitivity`
+    /// varies one at a time.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assumptions: BTreeMap<String, AssumptionSpec>,
+}
+
+/// An assumption: the fields it sets and the range it may take.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssumptionSpec {
+    /// What is assumed, in words.
+    #[serde(default)]
+    pub description: String,
+    /// Where it is stated (e.g. a row of `CALIBRATION.md`, "A24").
+    #[serde(default)]
+    pub row: String,
+    /// The fields it sets, as paths for `--set` (a variant's included);
+    /// all take the same value.
+    pub paths: Vec<String>,
+    /// The low end of its range.
+    pub low: f64,
+    /// The high end of its range.
+    pub high: f64,
 }
 
 /// Experiment settings.

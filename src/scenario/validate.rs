@@ -259,6 +259,34 @@ fn check_name(path: FieldPath, name: &str) -> Result<(), InvalidField> {
 /// results), display names are displayable.
 pub(super) fn names(spec: &ScenarioSpec) -> Result<(), InvalidField> {
     check_name(FieldPath::root().key("name"), &spec.name)?;
+    for (id, a) in &spec.assumptions {
+        let p = at("assumptions", id);
+        if !is_identifier(id) {
+            return Err(InvalidField::new(
+                p,
+                format!("the name {id:?}"),
+                "an assumption name of 1 to 64 characters from a–z, 0–9 and _ (it labels results)",
+            ));
+        }
+        if a.paths.is_empty()
+            || a.paths
+                .iter()
+                .any(|s| s.trim().is_empty() || s.contains('='))
+        {
+            return Err(InvalidField::new(
+                p.key("paths"),
+                format!("{:?}", a.paths),
+                "one or more field paths as for --set, e.g. [\"ports.ID.westbound.tracks\"]",
+            ));
+        }
+        if !(a.low.is_finite() && a.high.is_finite() && a.low < a.high) {
+            return Err(InvalidField::new(
+                p.key("high"),
+                format!("low {} and high {}", a.low, a.high),
+                "finite numbers with low < high",
+            ));
+        }
+    }
     for (id, n) in &spec.nodes {
         check_name(at("nodes", id).key("name"), &n.name)?;
     }

@@ -127,6 +127,7 @@ impl StudyPlan {
             level: options.level,
             demand_multiplier: options.demand_multiplier,
             sweep: None,
+            sensitivity: None,
             shard: options.shard,
             variants,
         })
@@ -252,6 +253,99 @@ impl StudyPlan {
                 .or(options.replications)
                 .or(from_file.map(|f| f.replications))
                 .unwrap_or(plan.replications),
+        });
+        plan.replications = 0;
+        Ok(plan)
+    }
+
+    /// A sensitivity study of the scenario's `[assumptions]` (all, or those
+    /// in `only`): each set to its low and to its high value in turn, on
+    /// the same seeds as the nominal run, for the baseline and, if given,
+    /// one variant whose paired difference from the baseline is the
+    /// answer. The answer is about `metric` (default
+    /// [`DEFAULT_SWEEP_METRIC`]).
+    ///
+    /// # Errors
+    ///
+    /// [`StudyError::Assumption`] for an assumption that does not exist or
+    /// whose value a field refuses, [`StudyError::Sweep`] for a scenario
+    /// without assumptions, [`StudyError::Run`] for an unknown metric,
+    /// [`StudyError::Scenario`] for a bad variant.
+    pub fn sensitivity(
+        base: &Scenario,
+        variant: Option<&str>,
+        metric: Option<&str>,
+        only: &[String],
+        options: &StudyOptions,
+    ) -> Result<StudyPlan, StudyError> {
+        let names: Vec<String> = variant.into_iter().map(str::to_string).collect();
+        let mut plan = Self::comparison(base, &names, options)?;
+        let baseline = &plan.variants[0].1;
+        let keys = crate::corridor::metric_keys_over(
+            &baseline.network,
+            baseline.experiment.warmup,
+            baseline.experiment.horizon,
+        );
+        let name = metric.unwrap_or(DEFAULT_SWEEP_METRIC);
+        let metric = keys
+            .iter()
+            .find(|k| k.to_string() == name)
+            .cloned()
+            .ok_or_else(|| StudyError::Run(unknown_metric(name, &keys)))?;
+        let declared = &base.spec.assumptions;
+        if declared.is_empty() {
+            return Err(StudyError::Sweep(format!(
+                "{} marks no [assumptions] to vary",
+                base.source
+            )));
+        }
+        for id in only {
+            if !declared.contains_key(id) {
+                return Err(StudyError::Assumption {
+                    id: id.clone(),
+                    message: format!(
+                        "found no such assumption, expected one of {}",
+                        declared.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            }
+        }
+        let mut assumptions = Vec::new();
+        for (id, a) in declared {
+            if !only.is_empty() && !only.contains(id) {
+                continue;
+            }
+            let at = |value: f64| -> Result<Vec<Scenario>, StudyError> {
+                let sets: Vec<String> = a
+                    .paths
+                    .iter()
+                    .map(|p| format!("{}={}", p.trim(), override_value(value)))
+                    .collect();
+                let wrap = |e: &dyn std::fmt::Display| StudyError::Assumption {
+                    id: id.clone(),
+                    message: e.to_string(),
+                };
+                let file = base.with_overrides(&sets).map_err(|e| wrap(&e))?;
+                Ok(variants(&file, &names, options.base_variant.as_deref())
+                    .map_err(|e| wrap(&e))?
+                    .into_iter()
+                    .map(|(_, s)| s)
+                    .collect())
+            };
+            assumptions.push(super::AssumptionRun {
+                id: id.clone(),
+                description: a.description.clone(),
+                row: a.row.clone(),
+                range: (a.low, a.high),
+                low: at(a.low)?,
+                high: at(a.high)?,
+            });
+        }
+        plan.stopping = None;
+        plan.sensitivity = Some(super::SensitivityPlan {
+            metric,
+            assumptions,
+            replications: plan.replications,
         });
         plan.replications = 0;
         Ok(plan)

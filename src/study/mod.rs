@@ -10,6 +10,7 @@
 pub mod calibration;
 mod defaults;
 mod partial;
+mod sensitivity;
 mod sweep;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ pub use defaults::{
     DEFAULT_MULTIPLIERS, DEFAULT_SWEEP_METRIC, DEFAULT_THRESHOLD, StudyOptions, SweepOptions,
 };
 pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
+pub use sensitivity::{AssumptionRun, Effect, EffectSummary, Sensitivity, SensitivityPlan};
 pub use sweep::{
     Crossings, DEFAULT_RESOURCE_THRESHOLD, DEMAND, MAX_GRID_POINTS, Saturation, Sweep, SweepPlan,
     override_value, parse_grid,
@@ -171,6 +173,15 @@ pub enum StudyError {
     /// A study needs at least one variant.
     #[error("a study needs at least one variant")]
     NoVariants,
+    /// An assumption of the scenario cannot be set to its low or high
+    /// value.
+    #[error("assumption {id}: {message}")]
+    Assumption {
+        /// The assumption's id.
+        id: String,
+        /// Why (the scenario's error, naming the field).
+        message: String,
+    },
     /// A sweep that cannot be run as asked (too many parameters, a grid
     /// out of range).
     #[error("sweep: {0}")]
@@ -248,8 +259,10 @@ pub struct StudyPlan {
     pub level: f64,
     /// Demand multiplier applied to every variant.
     pub demand_multiplier: f64,
-    /// The demand sweep, if any.
+    /// The sweep, if any.
     pub sweep: Option<SweepPlan>,
+    /// The sensitivity study, if any.
+    pub sensitivity: Option<SensitivityPlan>,
     /// Run only this shard of the replications.
     pub shard: Option<Shard>,
 }
@@ -328,8 +341,11 @@ pub struct Study {
     pub manifest: Manifest,
     /// The variants on the same replications, each paired with the first.
     pub result: ExperimentResult,
-    /// The demand sweep, if one was run.
+    /// The sweep, if one was run.
     pub sweep: Option<Sweep>,
+    /// The sensitivity study, if one was run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
     /// Display names of the ports, by id (from the scenarios' `name`).
     pub port_names: BTreeMap<String, String>,
     /// Every metric the variants report, in table order (the columns of
@@ -365,7 +381,11 @@ impl StudyPlan {
             let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
             s.points.len() as u64 * (r.end - r.start) * self.variants.len() as u64
         });
-        main + sweep
+        let sensitivity = self.sensitivity.as_ref().map_or(0, |s| {
+            let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
+            (1 + 2 * s.assumptions.len() as u64) * (r.end - r.start) * self.variants.len() as u64
+        });
+        main + sweep + sensitivity
     }
 
     /// Every metric the variants report, in table order: the columns of
@@ -498,6 +518,10 @@ impl StudyPlan {
             None => None,
             Some(plan) => Some(self.run_sweep(&runner, plan)?),
         };
+        let sensitivity = match &self.sensitivity {
+            None => None,
+            Some(plan) => Some(self.run_sensitivity(&runner, plan)?),
+        };
         let mut port_names = BTreeMap::new();
         for m in &models {
             for (i, p) in m.network().ports().iter().enumerate() {
@@ -510,22 +534,65 @@ impl StudyPlan {
             manifest: self.manifest(replications),
             result,
             sweep,
+            sensitivity,
             port_names,
             metric_keys,
         })
     }
 
-    fn run_sweep(&self, runner: &Runner, plan: &SweepPlan) -> Result<Sweep, StudyError> {
-        let mut points: Vec<Vec<CorridorExperiment>> = Vec::new();
-        for scenarios in &plan.points {
-            let base = &scenarios.first().ok_or(StudyError::NoVariants)?.experiment;
-            let mut models = Vec::with_capacity(scenarios.len());
-            for s in scenarios {
+    /// The models of `scenarios` (one point's variants) at the plan's
+    /// demand, all with the first one's experiment settings.
+    fn point_models(&self, scenarios: &[Scenario]) -> Result<Vec<CorridorExperiment>, StudyError> {
+        let base = &scenarios.first().ok_or(StudyError::NoVariants)?.experiment;
+        scenarios
+            .iter()
+            .map(|s| {
                 let scaled = s.with_demand_multiplier(self.demand_multiplier)?;
-                models.push(CorridorExperiment::new(scaled.network, base).without_distributions());
-            }
-            points.push(models);
+                Ok(CorridorExperiment::new(scaled.network, base).without_distributions())
+            })
+            .collect()
+    }
+
+    fn run_sensitivity(
+        &self,
+        runner: &Runner,
+        plan: &SensitivityPlan,
+    ) -> Result<Sensitivity, StudyError> {
+        let nominal: Vec<Scenario> = self.variants.iter().map(|(_, s)| s.clone()).collect();
+        let mut settings = vec![self.point_models(&nominal)?];
+        let mut labels = vec!["nominal".to_string()];
+        for a in &plan.assumptions {
+            settings.push(self.point_models(&a.low)?);
+            settings.push(self.point_models(&a.high)?);
+            labels.push(format!("{} low", a.id));
+            labels.push(format!("{} high", a.id));
         }
+        let names: Vec<String> = labels
+            .iter()
+            .flat_map(|l| self.variants.iter().map(move |(v, _)| format!("{v}, {l}")))
+            .collect();
+        let arms: Vec<Arm<'_>> = settings
+            .iter()
+            .flatten()
+            .zip(&names)
+            .map(|(model, label)| Arm::new(label, model))
+            .collect();
+        let mut result =
+            Sensitivity::new(plan, self.variants.iter().map(|(n, _)| n.clone()).collect());
+        let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
+        runner.for_each(&arms, range, &mut |_, obs| {
+            result.absorb(obs);
+            Ok(())
+        })?;
+        Ok(result)
+    }
+
+    fn run_sweep(&self, runner: &Runner, plan: &SweepPlan) -> Result<Sweep, StudyError> {
+        let points: Vec<Vec<CorridorExperiment>> = plan
+            .points
+            .iter()
+            .map(|scenarios| self.point_models(scenarios))
+            .collect::<Result<_, _>>()?;
         let keys: Vec<Vec<MetricKey>> = self
             .variants
             .iter()

@@ -103,6 +103,18 @@ impl Partial {
                         .into());
                     }
                     m.result.merge(part.study.result)?;
+                    match (&mut m.sensitivity, part.study.sensitivity) {
+                        (Some(a), Some(b)) => a.merge(b)?,
+                        (None, None) => {}
+                        (a, _) => {
+                            return Err(MergeError::Mismatch {
+                                what: format!("sensitivity ({first_name} against {name})"),
+                                first: a.is_some().to_string(),
+                                other: a.is_none().to_string(),
+                            }
+                            .into());
+                        }
+                    }
                     match (&mut m.sweep, part.study.sweep) {
                         (Some(a), Some(b)) => a.merge(b)?,
                         (None, None) => {}
