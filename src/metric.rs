@@ -269,6 +269,9 @@ pub struct Observation {
     pub values: Vec<(MetricKey, f64)>,
     /// Distributions by key (e.g. every train's delay at a port, \[ms\]).
     pub distributions: Vec<(MetricKey, Histogram)>,
+    /// Time series by key (e.g. trains waiting at a port, day by day).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<(MetricKey, Vec<f64>)>,
 }
 
 impl Observation {
@@ -279,6 +282,7 @@ impl Observation {
             consistent: true,
             values: Vec::new(),
             distributions: Vec::new(),
+            series: Vec::new(),
         }
     }
 

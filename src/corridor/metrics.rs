@@ -483,8 +483,39 @@ impl ReplicationReport {
                 .with("destination", &od.destination);
             obs.distributions.push((k, std::mem::take(&mut od.transit)));
         }
+        // Day by day and month by month, for the sides that saw trains.
+        for (p, sides) in self.ports.iter().zip(&self.daily) {
+            for dir in Direction::BOTH {
+                if p.sides[dir.index()].arrivals == 0 {
+                    continue;
+                }
+                let daily = &sides[dir.index()];
+                for ((measure, _), values) in super::DAILY_MEASURES.iter().zip(&daily.values) {
+                    obs.series
+                        .push((series_key(&p.id, dir, "day", measure), values.clone()));
+                    obs.series.push((
+                        series_key(&p.id, dir, "month", measure),
+                        super::monthly_means(values),
+                    ));
+                }
+            }
+        }
         obs
     }
+}
+
+/// The key of a port side's series: `port.ID.DIR.day.waiting_for_handover_trains`
+/// (`every` is `day` or `month`; handovers are counted per day).
+pub fn series_key(port: &str, dir: Direction, every: &str, measure: &str) -> MetricKey {
+    let unit = if measure == "handed_over" {
+        Unit::TrainsPerDay
+    } else {
+        Unit::Trains
+    };
+    MetricKey::new("port", measure, unit)
+        .with("port", port)
+        .with("direction", dir.name())
+        .with("every", every)
 }
 
 /// The measures of a capacity's use (a ratio: 1 is full), what each

@@ -84,6 +84,7 @@
 
 mod builder;
 mod checks;
+mod daily;
 mod dist;
 mod ids;
 mod metrics;
@@ -97,11 +98,12 @@ mod years;
 
 pub use builder::DEFAULT_TONNES_PER_FEU;
 pub use builder::NetworkBuilder;
+pub use daily::{DAILY_MEASURES, DailySide, month_label, monthly_means};
 pub use dist::{DistError, HoursDist};
 pub use ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
-pub use metrics::{USE_MEASURES, metric_keys, metric_keys_over};
+pub use metrics::{USE_MEASURES, metric_keys, metric_keys_over, series_key};
 pub use model::{CorridorEvent, CorridorModel, MAX_TRAINS_IN_SYSTEM, RunSettings};
 pub use network::{
     Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClosureWindow, Cut, CutTarget,

@@ -499,6 +499,10 @@ pub struct ReplicationReport {
     /// start year (see [`Network::start_year`](super::Network::start_year)); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<YearStats>,
+    /// Per port (by index) and side (by direction): congestion day by day
+    /// from time zero, warm-up included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub daily: Vec<[super::daily::DailySide; 2]>,
 }
 
 impl ReplicationReport {

@@ -1,6 +1,7 @@
 //! The accumulator a running model writes its measurements into, which
 //! becomes a [`ReplicationReport`].
 
+use super::daily::DailySide;
 use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
 use super::network::{CutTarget, Network, Refuser};
 use super::report::{
@@ -20,6 +21,9 @@ pub(crate) struct Tally {
     cap_booked: Vec<[f64; 2]>,
     /// For each flow and destination, the index of its OD pair.
     od_index: Vec<Vec<u32>>,
+    /// Per port side, congestion day by day from time zero (carried over
+    /// the warm-up's restart, see [`Tally::successor`]).
+    daily: Vec<[DailySide; 2]>,
 }
 
 impl Tally {
@@ -46,9 +50,11 @@ impl Tally {
             .collect();
         Tally {
             od_index,
+            daily: vec![Default::default(); net.ports().len()],
             year: 0,
             cap_booked: vec![[0.0; 2]; net.ports().len()],
             report: ReplicationReport {
+                daily: Vec::new(),
                 years: net
                     .start_year()
                     .map(|y| years_of(y, start, end, net.ports().len(), net.sections().len()))
@@ -206,6 +212,7 @@ impl Tally {
         siding: usize,
         held: usize,
     ) {
+        self.daily[p.index()][d.index()].border(now, siding, held);
         let side = self.side(p, d);
         side.blocked.set(now, (siding + held) as u64);
         side.held_on_line.set(now, held as u64);
@@ -220,7 +227,9 @@ impl Tally {
         d: Direction,
         class: ClassId,
         waited: SimDuration,
+        now: SimTime,
     ) {
+        self.daily[p.index()][d.index()].handed_over(now);
         if let Some(y) = self.report.years.get_mut(self.year) {
             y.sides[p.index()][d.index()].handed_over += 1;
         }
@@ -352,6 +361,9 @@ impl Tally {
 
     /// Trains `by`'s ban holds at their origins.
     pub(crate) fn refused_waiting(&mut self, by: Refuser, now: SimTime, n: usize) {
+        if let Refuser::Side(p, d) = by {
+            self.daily[p.index()][d.index()].refused(now, n);
+        }
         self.refused_tw(by).0.set(now, n as u64);
     }
 
@@ -416,6 +428,7 @@ impl Tally {
     }
 
     pub(crate) fn queue_len(&mut self, p: PortId, d: Direction, now: SimTime, len: usize) {
+        self.daily[p.index()][d.index()].queue(now, len);
         self.side(p, d).queue.set(now, len as u64);
     }
 
@@ -524,6 +537,14 @@ impl Tally {
     }
 
     /// The report as it stands (for a network's shape without a run).
+    /// A fresh accumulator for measurement from `start`, taking over the
+    /// day-by-day record of this one (which spans the warm-up).
+    pub(crate) fn successor(&mut self, net: &Network, start: SimTime, end: SimTime) -> Tally {
+        let mut next = Tally::new(net, start, end);
+        next.daily = std::mem::take(&mut self.daily);
+        next
+    }
+
     pub(crate) fn into_report(self) -> ReplicationReport {
         self.report
     }
@@ -546,6 +567,12 @@ impl Tally {
             }
         }
         self.close_year(end);
+        for sides in &mut self.daily {
+            for s in sides.iter_mut() {
+                s.finish(end);
+            }
+        }
+        self.report.daily = std::mem::take(&mut self.daily);
         self.report.end = end;
         self.report.events = events;
         self.report.network.backlog_trains = backlog_trains;

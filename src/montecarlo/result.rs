@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::MergeError;
 use crate::metric::{MetricKey, Observation};
-use crate::stats::{ExactMoments, Histogram, student_t_quantile};
+use crate::stats::{ExactMoments, Histogram, SeriesMoments, student_t_quantile};
 
 /// The results of one arm (a variant, a sweep point) over its replications.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,12 @@ pub struct ArmResult {
     metrics: BTreeMap<MetricKey, ExactMoments>,
     #[serde(with = "super::pairs")]
     distributions: BTreeMap<MetricKey, Histogram>,
+    #[serde(
+        default,
+        with = "super::pairs",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    series: BTreeMap<MetricKey, SeriesMoments>,
 }
 
 impl ArmResult {
@@ -53,6 +59,19 @@ impl ArmResult {
                 }
             }
         }
+        for (k, s) in &obs.series {
+            self.series.entry(k.clone()).or_default().push(s);
+        }
+    }
+
+    /// The time series of `key` over the replications, if reported.
+    pub fn series(&self, key: &MetricKey) -> Option<&SeriesMoments> {
+        self.series.get(key)
+    }
+
+    /// Every time series with its key, in key order.
+    pub fn all_series(&self) -> impl Iterator<Item = (&MetricKey, &SeriesMoments)> {
+        self.series.iter()
     }
 
     /// Adds another part's replications of the same arm.
@@ -65,6 +84,9 @@ impl ArmResult {
         }
         for (k, h) in &other.distributions {
             self.distributions.entry(k.clone()).or_default().merge(h);
+        }
+        for (k, s) in &other.series {
+            self.series.entry(k.clone()).or_default().merge(s);
         }
     }
 

@@ -137,6 +137,83 @@ fn delay_chart(study: &Study, port: &str) -> Option<String> {
     (!refs.is_empty()).then(|| grid(&refs, 2))
 }
 
+/// `congestion_<port>.svg`: per direction, the trains waiting for the
+/// handover day by day, one line per variant with its band across
+/// replications.
+fn congestion_chart(study: &Study, port: &str) -> Option<String> {
+    let level = study.manifest.confidence_level;
+    let mut panels = Vec::new();
+    for dir in ["westbound", "eastbound"] {
+        let key = super::series::side_series_key(port, dir, "day", "waiting_for_handover");
+        let series: Vec<(usize, &crate::stats::SeriesMoments)> = study
+            .result
+            .arms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, a.series(&key)?)))
+            .collect();
+        if series.is_empty() {
+            continue;
+        }
+        let same = series.len() > 1 && series.windows(2).all(|w| w[0].1 == w[1].1);
+        let start = match study.manifest.start_year {
+            Some(y) => format!("day 0 = 1 January {y}"),
+            None => "from the start of the run".to_string(),
+        };
+        panels.push(XyChart {
+            title: format!("{} {dir}", study.port_name(port)),
+            note: Some(match same {
+                true => "the variants coincide".to_string(),
+                false => format!(
+                    "mean over the day; {:.0} % bands over {} replications; the warm-up ends on day {:.0}",
+                    100.0 * level,
+                    study.manifest.replications,
+                    study.manifest.warmup_days
+                ),
+            }),
+            width: 560.0,
+            height: 360.0,
+            x: Axis {
+                title: format!("day of the run ({start}) [days]"),
+                ..Axis::default()
+            },
+            y: Axis {
+                title: "trains waiting for the handover [trains]".into(),
+                min: Some(0.0),
+                max: None,
+            },
+            series: study.result.arms.iter().map(|a| a.label.clone()).collect(),
+            lines: series
+                .iter()
+                .map(|&(i, s)| Line {
+                    series: i,
+                    points: (0..s.len())
+                        .filter_map(|d| Some((d as f64, s.mean(d)?)))
+                        .collect(),
+                    dashed: i > 0 && same,
+                    ..Line::default()
+                })
+                .collect(),
+            bands: series
+                .iter()
+                .map(|&(i, s)| Band {
+                    series: i,
+                    points: (0..s.len())
+                        .filter_map(|d| {
+                            let ci = s.interval(d, level)?;
+                            Some((d as f64, ci.mean - ci.half_width, ci.mean + ci.half_width))
+                        })
+                        .collect(),
+                    step: false,
+                })
+                .collect(),
+            ..XyChart::default()
+        });
+    }
+    let refs: Vec<&dyn Panel> = panels.iter().map(|p| p as &dyn Panel).collect();
+    (!refs.is_empty()).then(|| grid(&refs, 2))
+}
+
 /// `differences.svg`: every variant against the baseline, paired, on the
 /// waiting measures of the port groups and of every port side.
 fn differences_chart(study: &Study) -> Option<String> {
@@ -338,6 +415,14 @@ pub fn study_charts(study: &Study) -> Vec<(String, String)> {
     }
     if let Some(svg) = differences_chart(study) {
         out.push(("differences.svg".to_string(), svg));
+    }
+    let sides = super::series::chart_sides(study);
+    let mut ports: Vec<&str> = sides.iter().map(|(p, _)| p.as_str()).collect();
+    ports.dedup();
+    for port in ports {
+        if let Some(svg) = congestion_chart(study, port) {
+            out.push((format!("congestion_{port}.svg"), svg));
+        }
     }
     if let Some(sweep) = &study.sweep {
         out.push(("sweep.svg".to_string(), sweep_chart(study, sweep)));

@@ -60,6 +60,11 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
 /// Writes the files that follow from a finished study.
 fn write_results(out: &mut OutputDir, study: &Study, charts: bool) -> Result<(), OutputError> {
     out.write("summary.json", &(summary_json(study) + "\n"))?;
+    for (name, every) in [("daily.csv", "day"), ("monthly.csv", "month")] {
+        if let Some(csv) = super::series::series_csv(study, every) {
+            out.write(name, &csv)?;
+        }
+    }
     if charts {
         for (name, svg) in super::charts::study_charts(study) {
             out.write(&name, &svg)?;

@@ -7,6 +7,7 @@ mod csv;
 mod files;
 mod folder;
 pub mod plot;
+mod series;
 mod summary;
 mod table;
 
@@ -14,6 +15,10 @@ pub use bottleneck::{Bottleneck, bottleneck_lines, bottlenecks, capacity_name};
 pub use csv::{CsvRows, csv_field, write_record};
 pub use files::{MARKER, OutputDir, OutputError};
 pub use folder::{FolderError, Written, merge_into_folder, run_into_folder};
+pub use series::{
+    BATCHES, WarmupCheck, batch_means_intervals, batch_means_text, day_date, series_csv,
+    side_series_key, warmup_check,
+};
 pub use summary::{
     comparison_table, default_rows, differences, sensitivity_text, study_text, summary_json,
     sweep_text,

@@ -334,6 +334,10 @@ pub fn study_text(study: &Study) -> String {
     if let Some(s) = &study.sensitivity {
         text.push_str(&sensitivity_text(study, s));
     }
+    text.push_str(&super::series::batch_means_text(study));
+    if let Some(check) = super::series::warmup_check(study) {
+        let _ = writeln!(text, "\n{}", check.sentence());
+    }
     text
 }
 

@@ -26,6 +26,7 @@ mod dist;
 mod exact;
 mod histogram;
 mod online;
+mod series;
 mod time_weighted;
 
 pub use batch::batch_means;
@@ -36,4 +37,5 @@ pub use dist::{
 pub use exact::ExactMoments;
 pub use histogram::Histogram;
 pub use online::{ConfidenceInterval, OnlineStats};
+pub use series::{SERIES_QUANTUM, SeriesMoments, mser5};
 pub use time_weighted::TimeWeighted;

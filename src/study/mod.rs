@@ -297,6 +297,13 @@ pub struct Manifest {
     pub warmup_days: f64,
     /// Confidence level of every interval.
     pub confidence_level: f64,
+    /// The calendar year of day 0, if the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<u32>,
+    /// Whether the baseline's inputs stay the same over time (see
+    /// [`Network::is_stationary`]): then its warm-up is checked.
+    #[serde(default)]
+    pub stationary: bool,
 }
 
 /// How a result was computed: written beside the results (`run.json`),
@@ -472,6 +479,8 @@ impl StudyPlan {
             horizon_days: first.experiment.horizon.as_days_f64(),
             warmup_days: first.experiment.warmup.as_days_f64(),
             confidence_level: self.level,
+            start_year: first.network.start_year(),
+            stationary: first.network.is_stationary(),
         }
     }
 

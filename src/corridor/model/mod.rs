@@ -431,7 +431,7 @@ impl<'a> CorridorModel<'a> {
     }
 
     fn warmup_end(&mut self, now: SimTime) {
-        let mut tally = Tally::new(self.net, now, self.end);
+        let mut tally = self.tally.successor(self.net, now, self.end);
         for (p, port) in self.ports.iter().enumerate() {
             let pid = PortId(p as u32);
             if port.closures > 0 {

@@ -201,7 +201,7 @@ impl CorridorModel<'_> {
         // Drawn now, wherever the inspection waits, so that the train's
         // later draws stay in place (common random numbers).
         let inspection = to_duration(cfg.inspection.sample(&mut t.rng));
-        self.tally.handed_over(pid, dir, class, held);
+        self.tally.handed_over(pid, dir, class, held, now);
         let side = &mut self.ports[pid.index()].sides[dir.index()];
         side.inside += 1;
         self.tally.in_port(pid, dir, now, side.inside);
