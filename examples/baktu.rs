@@ -21,9 +21,15 @@ use std::time::Instant;
 
 use silkrail::metric::MetricKey;
 use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
-use silkrail::report::{bottleneck_lines, capacity_name, comparison_table, run_into_folder};
+#[path = "../src/cli/progress.rs"]
+mod progress;
+
+use silkrail::report::{
+    Report, bottleneck_lines, capacity_name, comparison_table, run_into_folder,
+};
 use silkrail::scenario::Scenario;
-use silkrail::study::{StudyPlan, SweepPlan, multiplier_grid};
+use silkrail::study::calibration::{self, Calibration};
+use silkrail::study::{StudyOptions, StudyPlan, SweepPlan, multiplier_grid};
 
 const HELP: &str = "\
 baktu: the reference corridor without and with the Baktu–Bakhty crossing
@@ -41,8 +47,19 @@ options:
   --threshold H      mean wait per train at the China–Kazakhstan crossings
                      that counts as saturated [h] (default 12)
   --no-sweep         skip the demand sweep
-  --out DIR          output directory (default target/baktu; the sweep goes to DIR-sweep)
-  --quick            a small run for smoke tests (10 replications, 3 sweep points)
+  --sensitivity-replications N
+                     replications per setting of the sensitivity study (default 4)
+  --no-sensitivity   skip the sensitivity study of the scenario's assumptions
+  --calibration-replications N
+                     run the calibration again with N replications (default:
+                     the table CALIBRATION.md pins, at the scenario's 40)
+  --no-calibration   skip the calibration table in the report
+  --out DIR          output directory (default target/baktu; the sweep goes to
+                     DIR-sweep, the sensitivity study to DIR-sensitivity, and
+                     DIR/report.html gathers all three)
+  --quick            a small run for smoke tests (10 replications, 3 sweep
+                     points, 2 replications per sensitivity setting, a
+                     calibration of 4)
   -h, --help         this text";
 
 struct Args {
@@ -53,6 +70,8 @@ struct Args {
     sweep: Option<(f64, f64, f64)>,
     sweep_replications: u64,
     threshold: f64,
+    sensitivity_replications: Option<u64>,
+    calibration_replications: Option<u64>,
     out: PathBuf,
 }
 
@@ -65,6 +84,8 @@ fn parse() -> Result<Option<Args>, String> {
         sweep: Some((0.8, 2.0, 0.1)),
         sweep_replications: 16,
         threshold: 12.0,
+        sensitivity_replications: Some(4),
+        calibration_replications: Some(Scenario::builtin().experiment.replications),
         out: PathBuf::from("target/baktu"),
     };
     let mut it = std::env::args().skip(1);
@@ -75,6 +96,16 @@ fn parse() -> Result<Option<Args>, String> {
                 a.replications = 10;
                 a.sweep = Some((1.0, 2.0, 0.5));
                 a.sweep_replications = 4;
+                a.sensitivity_replications = Some(2);
+                a.calibration_replications = Some(4);
+                continue;
+            }
+            "--no-sensitivity" => {
+                a.sensitivity_replications = None;
+                continue;
+            }
+            "--no-calibration" => {
+                a.calibration_replications = None;
                 continue;
             }
             "--no-sweep" => {
@@ -128,6 +159,28 @@ fn parse() -> Result<Option<Args>, String> {
                     .ok()
                     .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
                     .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))?
+            }
+            "--sensitivity-replications" => {
+                a.sensitivity_replications = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
+                        .ok_or_else(|| {
+                            bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}"))
+                        })?,
+                )
+            }
+            "--calibration-replications" => {
+                a.calibration_replications = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
+                        .ok_or_else(|| {
+                            bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}"))
+                        })?,
+                )
             }
             "--threshold" => {
                 a.threshold = value
@@ -197,7 +250,10 @@ fn run(args: &Args) -> Result<String, String> {
         shard: None,
     };
     let start = Instant::now();
-    let written = run_into_folder(&plan, &args.out, true, None).map_err(|e| e.to_string())?;
+    let progress = progress::Progress::new(plan.work());
+    let written = run_into_folder(&plan, &args.out, true, Some(progress.callback()));
+    progress.finish();
+    let written = written.map_err(|e| e.to_string())?;
     let study = &written.study;
     let m = &study.manifest;
     let mut text = String::new();
@@ -319,6 +375,7 @@ fn run(args: &Args) -> Result<String, String> {
     // The demand sweep: one year (2025) on the network with Baktu open
     // from the start, so that a multiplier is a multiple of today's
     // demand.
+    let mut sweep_study = None;
     if let Some((lo, hi, step)) = args.sweep {
         let (y, yb) = (variant("y2025")?, variant("y2025+baktu_now")?);
         let metric = silkrail::corridor::metric_keys(&y.network)
@@ -345,9 +402,12 @@ fn run(args: &Args) -> Result<String, String> {
             sensitivity: None,
             shard: None,
         };
-        let dir = sweep_dir(&args.out);
+        let dir = side_dir(&args.out, "sweep");
         let start = Instant::now();
-        let written = run_into_folder(&plan, &dir, true, None).map_err(|e| e.to_string())?;
+        let progress = progress::Progress::new(plan.work());
+        let written = run_into_folder(&plan, &dir, true, Some(progress.callback()));
+        progress.finish();
+        let written = written.map_err(|e| e.to_string())?;
         if let Some(sweep) = &written.study.sweep {
             let _ = writeln!(
                 text,
@@ -411,16 +471,212 @@ fn run(args: &Args) -> Result<String, String> {
             written.dir.display(),
             start.elapsed().as_secs_f64()
         );
+        sweep_study = Some(written.study);
     }
+    // What drives the answer: the scenario's assumptions, one at a time
+    // on the same seeds, on how much Baktu removes in 2030.
+    let mut sensitivity_study = None;
+    if let Some(reps) = args.sensitivity_replications {
+        let options = StudyOptions {
+            replications: Some(reps),
+            seed: args.seed,
+            threads: args.threads,
+            demand_multiplier: args.demand,
+            ..StudyOptions::default()
+        };
+        let mut plan = StudyPlan::sensitivity(
+            &builtin,
+            Some("baktu"),
+            Some("group.cn_kz.2030.delay_mean_hours"),
+            &[],
+            &options,
+        )
+        .map_err(|e| e.to_string())?;
+        plan.variants[0].0 = "without Baktu".into();
+        plan.variants[1].0 = "with Baktu".into();
+        let start = Instant::now();
+        let progress = progress::Progress::new(plan.work());
+        let written = run_into_folder(
+            &plan,
+            &side_dir(&args.out, "sensitivity"),
+            true,
+            Some(progress.callback()),
+        );
+        progress.finish();
+        let written = written.map_err(|e| e.to_string())?;
+        if let Some(s) = &written.study.sensitivity {
+            let level = written.study.manifest.confidence_level;
+            let _ = writeln!(
+                text,
+                "\nWhat drives how much Baktu removes in 2030 (as assumed: {} h; each assumption low → high, {} replications each, same seeds):",
+                silkrail::montecarlo::Interval::of(&s.nominal, level).map_or("—".into(), |i| {
+                    format!("{:.2} ± {:.2}", -i.mean + 0.0, i.half_width.unwrap_or(0.0))
+                }),
+                s.replications
+            );
+            for e in s.ranked(level).iter().take(5) {
+                let (low, high) = (-e.low.mean + 0.0, -e.high.mean + 0.0);
+                let change = -e.swing.mean + 0.0;
+                let _ = writeln!(
+                    text,
+                    "  {:<20} ({:>3}) {:>6} → {:<6}  removes {low:>9.2} → {high:<9.2} h  (change {change:+.2} ± {:.2} h)",
+                    e.id,
+                    e.row,
+                    silkrail::study::override_value(e.range.0),
+                    silkrail::study::override_value(e.range.1),
+                    e.swing.half_width.unwrap_or(0.0)
+                );
+            }
+        }
+        let _ = writeln!(
+            text,
+            "Wrote {} files to {}/ in {:.1} s.",
+            written.files.len(),
+            written.dir.display(),
+            start.elapsed().as_secs_f64()
+        );
+        sensitivity_study = Some(written.study);
+    }
+    // The calibration of the 2025 border: the table tests/calibration.rs
+    // keeps in CALIBRATION.md (it fails unless the table is this code's),
+    // or run again here with another number of replications.
+    let pinned = Scenario::builtin().experiment.replications;
+    let calibration = match args.calibration_replications {
+        None => None,
+        Some(reps) if reps == pinned => {
+            const DOC: &str = include_str!("../CALIBRATION.md");
+            let begin = "<!-- calibration table: begin (written by tests/calibration.rs) -->";
+            let block = DOC
+                .split_once(begin)
+                .and_then(|(_, rest)| rest.split_once("<!-- calibration table: end -->"))
+                .map(|(block, _)| block.trim())
+                .ok_or("CALIBRATION.md has no calibration table")?;
+            let (how, table) = block.split_once("\n\n").unwrap_or(("", block));
+            let rows = table
+                .lines()
+                .filter(|l| l.starts_with("| ") && !l.starts_with("| row"))
+                .count();
+            let _ = writeln!(
+                text,
+                "\nCalibration: the table of CALIBRATION.md ({rows} rows), pinned by tests/calibration.rs for this version."
+            );
+            Some((
+                format!(
+                    "{} The table is the one tests/calibration.rs checks for this version of silkrail; the rows and their sources are in examples/calibration/reference.toml and CALIBRATION.md.",
+                    how.trim()
+                ),
+                table.to_string(),
+            ))
+        }
+        Some(reps) => {
+            let start = Instant::now();
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples/calibration/reference.toml");
+            let cal = Calibration::load(&path).map_err(|e| e.to_string())?;
+            let seed = builtin.experiment.seed;
+            let rows = calibration::run(&builtin, &cal, reps, seed, args.threads)
+                .map_err(|e| e.to_string())?;
+            let simulated = rows.iter().filter(|r| r.simulated.is_some()).count();
+            let passed = rows
+                .iter()
+                .filter(|r| r.simulated.is_some() && r.as_expected())
+                .count();
+            let _ = writeln!(
+                text,
+                "\nCalibration: {passed} of {simulated} simulated rows as expected ({reps} replications, {:.1} s).",
+                start.elapsed().as_secs_f64()
+            );
+            Some((
+                format!(
+                    "{reps} replications of each variant the rows need, seed {seed}; each row's band is tested at a confidence of {:.4} (the family of rows at 95 %). The rows and their sources are in examples/calibration/reference.toml and CALIBRATION.md.",
+                    cal.row_level()
+                ),
+                calibration::markdown(&rows),
+            ))
+        }
+    };
+    // One report to forward, over the comparison, the sweep and the
+    // sensitivity study.
+    let mut studies = vec![study];
+    studies.extend(sweep_study.as_ref());
+    studies.extend(sensitivity_study.as_ref());
+    let mut answer = answer_sentences(study, &key, level);
+    for s in studies.iter().skip(1) {
+        answer.extend(silkrail::report::answer(s));
+    }
+    let report = Report {
+        title: "How much congestion does Baktu–Bakhty remove, from when, and what binds first?"
+            .into(),
+        answer,
+        studies,
+        rows: rows.clone(),
+        calibration,
+    };
+    let path = args.out.join("report.html");
+    let tmp = args.out.join(".report.html.tmp");
+    std::fs::write(&tmp, report.to_html())
+        .and_then(|()| std::fs::rename(&tmp, &path))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let _ = writeln!(text, "\nThe report to forward: {}", path.display());
     Ok(text)
 }
 
-/// Where the sweep goes: beside the main output, `DIR-sweep`.
-fn sweep_dir(out: &std::path::Path) -> PathBuf {
+/// The headline in sentences: how much Baktu removes year by year, what
+/// it carries, and what binds first in the last year without and with it.
+fn answer_sentences(
+    study: &silkrail::study::Study,
+    key: &dyn Fn(&str) -> Option<MetricKey>,
+    level: f64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let diff = |name: &str| key(name).and_then(|k| study.result.compare(1, &k, level));
+    let mut years = Vec::new();
+    for year in YEARS {
+        if let Some(d) = diff(&format!("group.cn_kz.{year}.delay_mean_hours")) {
+            years.push((year, d));
+        }
+    }
+    if let Some((last, d)) = years.last() {
+        let earlier: Vec<String> = years[..years.len() - 1]
+            .iter()
+            .rev()
+            .map(|(y, d)| format!("{} h in {y}", d.difference.display(2).replace('-', "−")))
+            .collect();
+        out.push(format!(
+            "With Baktu–Bakhty, the mean wait per train at the China–Kazakhstan crossings changes by {} h in {last} (from {} to {} h), and by {} (95 % intervals, paired on {} replications; − is less waiting).",
+            d.difference.display(2).replace('-', "−"),
+            d.base.display(2),
+            d.other.display(2),
+            earlier.join(", "),
+            d.difference.n
+        ));
+        let carries = |dir: &str| {
+            key(&format!(
+                "port.baktu_bakhty.{dir}.{last}.handed_over_trains_per_day"
+            ))
+            .and_then(|k| study.result.arms[1].interval(&k, level))
+            .map_or("—".to_string(), |i| i.display(1))
+        };
+        out.push(format!(
+            "In {last} Baktu carries {} trains a day westbound and {} eastbound, chosen by expected time, not by an assumed share.",
+            carries("westbound"),
+            carries("eastbound")
+        ));
+        for (arm, label) in [(0, "Without Baktu"), (1, "With Baktu")] {
+            if let Some(first) = bottleneck_lines(study, arm, Some(*last), 1).first() {
+                out.push(format!("{label}, what binds first in {last}: {first}."));
+            }
+        }
+    }
+    out
+}
+
+/// Where a companion study goes: beside the main output, `DIR-what`.
+fn side_dir(out: &std::path::Path, what: &str) -> PathBuf {
     let mut name = out
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_else(|| "baktu".into());
-    name.push("-sweep");
+    name.push(format!("-{what}"));
     out.with_file_name(name)
 }

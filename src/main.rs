@@ -14,8 +14,8 @@ use silkrail::corridor::metric_keys;
 use silkrail::metric::MetricKey;
 use silkrail::montecarlo::Shard;
 use silkrail::report::{
-    FolderError, Written, merge_into_folder, network_summary, run_into_folder, study_text,
-    summary_json,
+    FolderError, Written, merge_into_folder, network_summary, run_into_folder, study_markdown,
+    study_text, summary_json,
 };
 use silkrail::scenario::{BUILTIN_TOML, Scenario};
 use silkrail::study::{
@@ -269,6 +269,8 @@ enum Format {
     Json,
     /// replications.csv.
     Csv,
+    /// Markdown tables, for pasting.
+    Markdown,
 }
 
 /// A failure with its exit status: 2 for bad input, 1 otherwise.
@@ -383,7 +385,13 @@ fn execute(plan: &StudyPlan, c: &Common) -> Result<(), Failure> {
     let written = written?;
     if let Some(shard) = plan.shard {
         let partial = written.dir.join("partial.json");
-        let range = shard.range(plan.replications);
+        // A sweep's or a sensitivity study's replications are its own.
+        let total = match (&plan.sweep, &plan.sensitivity) {
+            (Some(s), _) => s.replications,
+            (None, Some(s)) => s.replications,
+            (None, None) => plan.replications,
+        };
+        let range = shard.range(total);
         return match c.format {
             Format::Json => emit(
                 &(serde_json::json!({
@@ -398,7 +406,7 @@ fn execute(plan: &StudyPlan, c: &Common) -> Result<(), Failure> {
                 &std::fs::read_to_string(written.dir.join("replications.csv"))
                     .map_err(|e| Failure(1, format!("{}: {e}", written.dir.display())))?,
             ),
-            Format::Table => emit(&format!(
+            Format::Table | Format::Markdown => emit(&format!(
                 "shard {shard} (replications {}..{}) done: {}\nmerge the shards with `silkrail merge`\n",
                 range.start,
                 range.end,
@@ -420,6 +428,7 @@ fn print_result(w: &Written, format: Format) -> Result<(), Failure> {
         Format::Json => summary_json(&w.study) + "\n",
         Format::Csv => std::fs::read_to_string(w.dir.join("replications.csv"))
             .map_err(|e| Failure(1, format!("{}: {e}", w.dir.display())))?,
+        Format::Markdown => study_markdown(&w.study),
     };
     emit(&text)
 }

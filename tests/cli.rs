@@ -655,3 +655,66 @@ fn the_tornado_ranks_a_dominant_assumption_first_and_shards_merge() {
         "{err}"
     );
 }
+
+#[test]
+fn every_run_writes_a_self_contained_report_and_markdown_for_pasting() {
+    let dir = scratch("report");
+    let out = dir.join("c");
+    let run = silkrail(&[
+        "compare",
+        "builtin",
+        "--base",
+        "y2025",
+        "--variant",
+        "baktu_now",
+        "--replications",
+        "3",
+        "--set",
+        "experiment.horizon_days=60",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let md = String::from_utf8_lossy(&run.stdout);
+    assert!(md.contains("- With baktu_now, the mean waiting per train at the China–Kazakhstan crossings changes by"), "{md}");
+    assert!(
+        md.contains("| measure |") || md.contains("| metric |"),
+        "{md}"
+    );
+    assert!(md.contains("---:|"), "{md}");
+    let html = read(&out.join("report.html"));
+    for text in [
+        "<!DOCTYPE html>",
+        "The answer",
+        "With baktu_now, the mean waiting per train at the China–Kazakhstan crossings changes by",
+        "Where the chain binds",
+        "Congestion over time",
+        "Brest–Małaszewicze",
+        "How it was computed",
+    ] {
+        assert!(html.contains(text), "report.html lacks {text:?}");
+    }
+    assert!(html.matches("<svg").count() >= 4);
+    // Self-contained: no scripts, no style sheets or images fetched.
+    for outside in ["<script", "<link", "src=\"http", "href=\"http", "url(http"] {
+        assert!(!html.contains(outside), "report.html has {outside:?}");
+    }
+    // Daily and monthly series beside it.
+    let daily = read(&out.join("daily.csv"));
+    assert!(daily.starts_with(
+        "variant,port,direction,measure,unit,period,date,mean,low,high,replications\n"
+    ));
+    assert!(daily.contains(",2025-01-01,"));
+    let monthly = read(&out.join("monthly.csv"));
+    assert!(
+        monthly.contains(",2025-03,"),
+        "{}",
+        &monthly[..300.min(monthly.len())]
+    );
+}

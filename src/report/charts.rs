@@ -39,6 +39,10 @@ pub fn place(study: &Study, key: &MetricKey) -> String {
         place.push(' ');
         place.push_str(dir);
     }
+    if let Some(year) = key.label("year") {
+        place.push_str(" in ");
+        place.push_str(year);
+    }
     place
 }
 
@@ -65,6 +69,12 @@ pub fn describe(study: &Study, key: &MetricKey) -> String {
         "delayed" => "share of consignments delayed",
         "backlog" => "trains in the system at the horizon",
         "delivered" => "trains delivered",
+        "handover_utilisation" => "use of the handover cap",
+        "handed_over" => "trains handed over",
+        "path_load" => "load on the line's paths",
+        "waiting_for_handover" => "trains waiting for the handover",
+        "held_upstream" => "trains held upstream",
+        "queued_for_track" => "trains queued for a track",
         other => other,
     };
     format!("{what}, {} [{}]", place(study, key), key.unit().symbol())
@@ -165,7 +175,7 @@ fn congestion_chart(study: &Study, port: &str) -> Option<String> {
             note: Some(match same {
                 true => "the variants coincide".to_string(),
                 false => format!(
-                    "mean over the day; {:.0} % bands over {} replications; the warm-up ends on day {:.0}",
+                    "daily means, {:.0} % bands ({} replications); warm-up to day {:.0}",
                     100.0 * level,
                     study.manifest.replications,
                     study.manifest.warmup_days
@@ -178,7 +188,7 @@ fn congestion_chart(study: &Study, port: &str) -> Option<String> {
                 ..Axis::default()
             },
             y: Axis {
-                title: "trains waiting for the handover [trains]".into(),
+                title: "waiting for the handover [trains]".into(),
                 min: Some(0.0),
                 max: None,
             },
@@ -223,6 +233,7 @@ fn differences_chart(study: &Study) -> Option<String> {
         .metric_keys
         .iter()
         .filter(|k| k.measure() == "delay_mean" && matches!(k.scope(), "group" | "port"))
+        .filter(|k| k.label("year").is_none() && k.label("class").is_none())
         .collect();
     let mut rows = Vec::new();
     for p in &r.pairs {

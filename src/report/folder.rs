@@ -49,6 +49,8 @@ const ROWS_LONG: &str = "replications_long.csv";
 /// `[experiment] trace` (or `--trace`).
 const TRACE: &str = "trace.csv";
 const PARTIAL: &str = "partial.json";
+/// The report to forward, one self-contained file.
+pub const REPORT: &str = "report.html";
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
@@ -70,6 +72,7 @@ fn write_results(out: &mut OutputDir, study: &Study, charts: bool) -> Result<(),
             out.write(&name, &svg)?;
         }
     }
+    out.write(REPORT, &super::html::Report::of(study).to_html())?;
     Ok(())
 }
 

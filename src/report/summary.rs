@@ -254,6 +254,12 @@ pub fn default_rows(study: &Study) -> Vec<MetricKey> {
 /// would give, and the variance-reduction ratio. Rows no variant reports
 /// are left out.
 pub fn comparison_table(study: &Study, metrics: &[MetricKey]) -> String {
+    comparison(study, metrics).render()
+}
+
+/// The comparison as a [`Table`] (see [`comparison_table`]), to render as
+/// text, Markdown or HTML.
+pub fn comparison(study: &Study, metrics: &[MetricKey]) -> Table {
     let level = study.manifest.confidence_level;
     let arms = &study.result.arms;
     let mut header: Vec<String> = vec!["metric".into()];
@@ -300,7 +306,7 @@ pub fn comparison_table(study: &Study, metrics: &[MetricKey]) -> String {
         }
         t.row(row);
     }
-    t.render()
+    t
 }
 
 /// The study as text for the terminal: a heading with the manifest, the

@@ -66,6 +66,76 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The table in Markdown (GitHub's pipe tables), for pasting; `|` in a
+    /// cell is escaped.
+    pub fn render_markdown(&self) -> String {
+        let cell = |c: &str| c.replace('|', "\\|");
+        let mut out = String::new();
+        let line = |out: &mut String, r: &[String]| {
+            out.push('|');
+            for i in 0..self.header.len() {
+                out.push(' ');
+                out.push_str(&cell(r.get(i).map_or("", String::as_str)));
+                out.push_str(" |");
+            }
+            out.push('\n');
+        };
+        line(&mut out, &self.header);
+        out.push('|');
+        for i in 0..self.header.len() {
+            out.push_str(if i == 0 { "---|" } else { "---:|" });
+        }
+        out.push('\n');
+        for r in &self.rows {
+            line(&mut out, r);
+        }
+        out
+    }
+
+    /// The table as an HTML `<table>`, every cell escaped; columns after
+    /// the first are right-aligned.
+    pub fn render_html(&self) -> String {
+        let mut out = String::from("<table>\n<thead><tr>");
+        for h in &self.header {
+            let _ = write!(out, "<th>{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for r in &self.rows {
+            out.push_str("<tr>");
+            for i in 0..self.header.len() {
+                let c = escape(r.get(i).map_or("", String::as_str));
+                match i {
+                    0 => {
+                        let _ = write!(out, "<td>{c}</td>");
+                    }
+                    _ => {
+                        let _ = write!(out, "<td class=\"n\">{c}</td>");
+                    }
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        out
+    }
+}
+
+/// `text` with `&`, `<`, `>` and `"` escaped for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn f1(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}"))
 }
