@@ -163,6 +163,10 @@ fn shards_merge_into_exactly_the_unsharded_result() {
             "replications_long.csv",
             "delay_alashankou_dostyk.svg",
             "differences.svg",
+            "daily.csv",
+            "monthly.csv",
+            "congestion_baktu_bakhty.svg",
+            "report.html",
         ] {
             assert_eq!(
                 read(&whole.join(f)),

@@ -383,7 +383,12 @@ fn sweeps_shard_and_merge_into_the_unsplit_result() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for f in ["summary.json", "replications.csv", "sweep.svg"] {
+    for f in [
+        "summary.json",
+        "replications.csv",
+        "sweep.svg",
+        "report.html",
+    ] {
         assert_eq!(
             std::fs::read(whole.join(f)).unwrap(),
             std::fs::read(merged.join(f)).unwrap(),
