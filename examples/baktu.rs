@@ -5,9 +5,11 @@
 //! Runs the built-in reference corridor from 2026 to 2030 without and with
 //! Baktu (opening on 1 January 2028) on the same seeds (common random
 //! numbers), prints the answer year by year and the paired comparison over
-//! the five years, and writes `summary.json`, `replications.csv` and SVG
-//! charts into the output directory. Then it sweeps the demand multiplier
-//! over one year (2025) with Baktu open from the start, into `DIR-sweep`.
+//! the five years into the output directory. Then it sweeps the demand
+//! multiplier over one year (2025), without Baktu and with it open from the
+//! start, into `DIR-sweep`; varies each of the scenario's assumptions on
+//! how much Baktu removes in 2030, into `DIR-sensitivity`; and gathers all
+//! of it, with the calibration table, in `DIR/report.html`.
 //!
 //! ```text
 //! cargo run --release --example baktu -- --help
@@ -372,7 +374,7 @@ fn run(args: &Args) -> Result<String, String> {
         written.dir.display(),
         start.elapsed().as_secs_f64()
     );
-    // The demand sweep: one year (2025) on the network with Baktu open
+    // The demand sweep: one year (2025), without Baktu and with it open
     // from the start, so that a multiplier is a multiple of today's
     // demand.
     let mut sweep_study = None;
@@ -411,7 +413,7 @@ fn run(args: &Args) -> Result<String, String> {
         if let Some(sweep) = &written.study.sweep {
             let _ = writeln!(
                 text,
-                "\nDemand sweep of {} on 2025 with Baktu open ({} replications per point); saturated at {} h:",
+                "\nDemand sweep of {} on 2025, without Baktu and with it open from the start ({} replications per point); saturated at {} h:",
                 sweep.metric, sweep.replications, sweep.threshold
             );
             let level = written.study.manifest.confidence_level;

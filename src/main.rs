@@ -121,6 +121,11 @@ enum Command {
         /// Vary only this assumption (repeat for several; default all).
         #[arg(long = "assumption", value_name = "ID")]
         only: Vec<String>,
+        /// Add an assumption to vary, for a scenario that marks none (or
+        /// one more): PATH=LOW:HIGH, PATH a field as for --set (repeat for
+        /// several; its id is the path with `_` for `.`, `[` and `]`).
+        #[arg(long = "assume", value_name = "PATH=LOW:HIGH")]
+        assume: Vec<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -517,7 +522,7 @@ fn sweep(scenario: &str, a: SweepArgs, common: &Common) -> Result<(), Failure> {
     };
     let plan = StudyPlan::sweep(&base, &a.variants, &sweep, &options).map_err(study_failure)?;
     if let Some(s) = &plan.sweep {
-        for name in s.inert_variants(&plan) {
+        for name in s.inert_variants(&plan.variants) {
             eprintln!(
                 "note: the swept parameter changes nothing in '{name}' (a variant may set the field itself; sweep `variants.NAME.…` to reach it)"
             );
@@ -551,6 +556,48 @@ fn export(path: &Path, force: bool) -> Result<(), Failure> {
             let _ = std::fs::remove_file(&tmp);
             Failure(1, format!("{}: cannot write: {e}", path.display()))
         })
+}
+
+/// The `--set`s that declare the assumption `PATH=LOW:HIGH` of
+/// `--assume`.
+fn assumption_sets(text: &str) -> Result<Vec<String>, Failure> {
+    let bad = || {
+        bad_input(format!(
+            "--assume {text}: expected PATH=LOW:HIGH with LOW < HIGH, e.g. ports.ID.westbound.tracks=2:6"
+        ))
+    };
+    let (path, range) = text.split_once('=').ok_or_else(bad)?;
+    let (path, range) = (path.trim(), range.trim());
+    let (low, high) = range.split_once(':').ok_or_else(bad)?;
+    let number = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    let (Some(low), Some(high)) = (number(low), number(high)) else {
+        return Err(bad());
+    };
+    if path.is_empty() || !(low < high) {
+        return Err(bad());
+    }
+    let mut id: String = path
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while id.contains("__") {
+        id = id.replace("__", "_");
+    }
+    // The last 64 characters (all ASCII), which name the field.
+    let id = id.trim_matches('_');
+    let id = id[id.len().saturating_sub(64)..].trim_start_matches('_');
+    Ok(vec![
+        format!("assumptions.{id}.paths=[\"{}\"]", path.replace('"', "")),
+        format!("assumptions.{id}.low={low}"),
+        format!("assumptions.{id}.high={high}"),
+        format!("assumptions.{id}.row=\"--assume\""),
+    ])
 }
 
 /// Notes a variant named more than once (it runs once).
@@ -633,11 +680,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             base: base_variant,
             metric,
             only,
+            assume,
             common,
         } => {
-            let base = load(&scenario)?
-                .with_overrides(&common.overrides())
-                .map_err(bad_input)?;
+            let mut sets = common.overrides();
+            for a in &assume {
+                sets.extend(assumption_sets(a)?);
+            }
+            let base = load(&scenario)?.with_overrides(&sets).map_err(bad_input)?;
             let options = StudyOptions {
                 base_variant,
                 ..options(&common)?

@@ -354,7 +354,7 @@ fn a_swept_field_moves_the_answer_and_bad_grids_are_refused() {
         "--metric",
         "port.port.westbound.track_wait_mean_hours",
         "--threshold",
-        "0.1",
+        "1.0",
         "--replications",
         "4",
         "--out",
@@ -370,13 +370,78 @@ fn a_swept_field_moves_the_answer_and_bad_grids_are_refused() {
         .map(|p| p["value"]["mean"].as_f64().unwrap())
         .collect();
     assert_eq!(waits.len(), 3);
-    // More tracks, shorter waits (Erlang C: 0.62 h, 0.13 h, 0.04 h at
-    // 2.4 trains/h, 1 h per train).
+    // More tracks, shorter waits for a track (with 3 tracks, one crane
+    // each, Erlang C gives 1.08 h; the cranes stay 3, so the extra tracks
+    // only take trains off the queue for a track sooner).
     assert!(waits[0] > waits[1] && waits[1] > waits[2], "{waits:?}");
     assert_eq!(
         json["sweep"]["parameters"][0],
         "ports.port.westbound.tracks"
     );
+    // A falling curve crosses where it falls below the threshold, between
+    // the grid values around it, on the mean curve and per replication.
+    let sat = &s["saturation"];
+    assert_eq!(sat["falling"], true, "{sat}");
+    let x = sat["mean_curve"].as_f64().unwrap();
+    let i = waits
+        .iter()
+        .position(|&w| w < 1.0)
+        .expect("falls below 1 h");
+    assert!(
+        i > 0 && x > 2.0 + i as f64 && x <= 3.0 + i as f64,
+        "{x} {waits:?}"
+    );
+    // The interval of the replications' own crossings is given only when
+    // every replication crosses within the grid.
+    let all = sat["crossed"] == sat["replications"];
+    assert_eq!(
+        sat["per_replication"]["mean"].as_f64().is_some(),
+        all,
+        "{sat}"
+    );
+
+    // Watching a capacity's use: it is not counted twice among the
+    // capacities, and each curve has one saturation point.
+    let json = json_of(&[
+        "sweep",
+        "examples/scenarios/mmc_port.toml",
+        "--param",
+        "demand=0.5:1.1:0.3",
+        "--metric",
+        "port.port.westbound.track_utilisation_ratio",
+        "--threshold",
+        "0.7",
+        "--replications",
+        "3",
+        "--out",
+        dir.join("u").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let series = json["sweep"]["series"].as_array().unwrap();
+    assert_eq!(series.len(), 1);
+    let caps = series[0]["capacities"].as_array().unwrap();
+    assert!(
+        caps.iter()
+            .all(|c| c["metric"] != "port.port.westbound.track_utilisation_ratio"),
+        "{caps:?}"
+    );
+    // A grid of more than 1001 points in all is refused before it runs.
+    let out = silkrail(&[
+        "sweep",
+        "examples/scenarios/mmc_port.toml",
+        "--param",
+        "demand=0.5:1.5:0.01",
+        "--param",
+        "ports.port.westbound.tracks=3:20:1",
+        "--metric",
+        "port.port.westbound.track_wait_mean_hours",
+        "--out",
+        dir.join("big").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1818 points (101 × 18)"), "{err}");
     for (grid, says) in [
         ("ports.port.westbound.tracks=2.5", "expected u32"),
         ("ports.port.westbound.tracks=5:3:1", "expected FROM:TO:STEP"),
@@ -658,6 +723,44 @@ fn the_tornado_ranks_a_dominant_assumption_first_and_shards_merge() {
         err.contains("assumption nope") && err.contains("east_tracks, west_tracks"),
         "{err}"
     );
+
+    // A scenario that marks no assumptions takes them from the command
+    // line; a path that is not a field is named.
+    let json = json_of(&[
+        "sensitivity",
+        "examples/scenarios/mmc_port.toml",
+        "--assume",
+        "ports.port.westbound.tracks=3:5",
+        "--metric",
+        "port.port.westbound.track_wait_mean_hours",
+        "--replications",
+        "4",
+        "--out",
+        dir.join("assumed").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let e = &json["sensitivity"]["effects"][0];
+    assert_eq!(e["id"], "ports_port_westbound_tracks");
+    assert!(e["swing"]["mean"].as_f64().unwrap() < 0.0, "{e}");
+    for (assume, says) in [
+        ("ports.port.westbound.trackz=3:5", "trackz"),
+        ("ports.port.westbound.tracks=5:3", "LOW < HIGH"),
+    ] {
+        let out = silkrail(&[
+            "sensitivity",
+            "examples/scenarios/mmc_port.toml",
+            "--assume",
+            assume,
+            "--metric",
+            "port.port.westbound.track_wait_mean_hours",
+            "--out",
+            dir.join("bad").to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{assume}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{assume}: {err}");
+    }
 }
 
 #[test]

@@ -730,8 +730,9 @@ impl Network {
 
     /// Whether the network's inputs stay the same over time, so that a run
     /// settles into a steady state: no seasonality, no growth, no port
-    /// opening later, no dated changes or cuts, no random cuts with a
-    /// seasonal profile. Only then does a warm-up check mean something.
+    /// opening later, no planned closures, no dated changes or cuts, no
+    /// random cuts with a seasonal profile. Only then does a warm-up check
+    /// mean something.
     pub fn is_stationary(&self) -> bool {
         let flat = |w: &[f64; 12]| w.iter().all(|&x| x == w[0]);
         flat(&self.seasonality)
@@ -741,6 +742,7 @@ impl Network {
                 .all(|f| f.year_factors.iter().all(|&y| y == 1.0))
             && self.ports.iter().all(|p| {
                 p.opens_day.is_none()
+                    && p.scheduled_closures.is_empty()
                     && p.changes.is_empty()
                     && p.cuts.is_empty()
                     && p.random_cuts.iter().all(|c| flat(&c.monthly_weights))

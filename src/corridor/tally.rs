@@ -536,7 +536,6 @@ impl Tally {
         self.side(p, d).cap_in_force.set(now, u64::from(cap));
     }
 
-    /// The report as it stands (for a network's shape without a run).
     /// A fresh accumulator for measurement from `start`, taking over the
     /// day-by-day record of this one (which spans the warm-up).
     pub(crate) fn successor(&mut self, net: &Network, start: SimTime, end: SimTime) -> Tally {
@@ -545,6 +544,7 @@ impl Tally {
         next
     }
 
+    /// The report as it stands (for a network's shape without a run).
     pub(crate) fn into_report(self) -> ReplicationReport {
         self.report
     }

@@ -92,7 +92,9 @@ pub use runner::{
 pub use shard::{Shard, ShardError, ShardSource, check_shards};
 pub use stopping::StoppingRule;
 pub(crate) use stopping::unknown_metric;
-pub use sweep::{SweepPoint, SweepSeries, crossing, saturation_point};
+pub use sweep::{
+    SweepPoint, SweepSeries, crossing, falling_crossing, is_falling, saturation_point,
+};
 
 use crate::metric::{MetricKey, Observation};
 

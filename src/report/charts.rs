@@ -396,9 +396,20 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
             .enumerate()
             .filter_map(|(i, s)| {
                 let x = s.saturation?;
+                let unit =
+                    if sweep.parameters.first().map(String::as_str) == Some(crate::study::DEMAND) {
+                        "×"
+                    } else {
+                        ""
+                    };
+                let verb = if s.falling {
+                    "falls below the threshold"
+                } else {
+                    "saturates"
+                };
                 Some(Marker {
                     x,
-                    label: format!("{} saturates at {x:.2}×", s.label),
+                    label: format!("{} {verb} at {x:.2}{unit}", s.label),
                     series: i,
                 })
             })

@@ -188,12 +188,12 @@ mod tests {
         let wide = String::from_utf8(wide).unwrap();
         assert_eq!(
             wide,
-            "schema_version,variant,replication,events,consistent,port.p.westbound.delay_mean_hours,network.backlog_trains\r\n1,base,4,7,true,,3\r\n"
+            "schema_version,variant,replication,events,consistent,port.p.westbound.delay_mean_hours,network.backlog_trains\r\n2,base,4,7,true,,3\r\n"
         );
         let long = String::from_utf8(long).unwrap();
         assert_eq!(
             long,
-            "schema_version,variant,replication,metric,scope,port,direction,measure,unit,value\r\n1,base,4,network.backlog_trains,network,,,backlog,trains,3\r\n"
+            "schema_version,variant,replication,metric,scope,port,direction,measure,unit,value\r\n2,base,4,network.backlog_trains,network,,,backlog,trains,3\r\n"
         );
     }
 }

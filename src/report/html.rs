@@ -94,14 +94,20 @@ pub fn answer(study: &Study) -> Vec<String> {
                 crate::study::DEMAND => format!("{} the scenario's demand", sat.display(unit)),
                 p => format!("{p} = {}", sat.display(unit)),
             };
+            let t = override_value(sweep.threshold);
             let mut s = match sat.mean_curve {
+                _ if sat.at_first() => format!(
+                    "{}: the {what} is at or above {t} {symbol} from the first value swept",
+                    sat.series
+                ),
                 Some(_) => format!(
-                    "{}: the {what} reaches {} {symbol} at {at}",
-                    sat.series, sweep.threshold
+                    "{}: the {what} {} {t} {symbol} at {at}",
+                    sat.series,
+                    sat.verb()
                 ),
                 None => format!(
-                    "{}: the {what} stays below {} {symbol} over the range swept",
-                    sat.series, sweep.threshold
+                    "{}: the {what} stays below {t} {symbol} over the range swept",
+                    sat.series
                 ),
             };
             if let Some(c) = sweep
@@ -109,12 +115,15 @@ pub fn answer(study: &Study) -> Vec<String> {
                 .into_iter()
                 .find(|c| c.mean_curve.is_some())
             {
+                let at = match c.at_first() {
+                    true => "already at the first value".to_string(),
+                    false => format!("at {}", c.display(unit)),
+                };
                 let _ = write!(
                     s,
-                    "; the first capacity to reach {:.0} % use is {}, at {}",
+                    "; the first capacity to reach {:.0} % use is {}, {at}",
                     100.0 * c.threshold,
                     super::bottleneck::capacity_name(study, &c.metric),
-                    c.display(unit)
                 );
             }
             s.push('.');

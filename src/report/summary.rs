@@ -54,6 +54,7 @@ struct SaturationJson {
     per_replication: Option<Interval>,
     crossed: u64,
     replications: u64,
+    falling: bool,
 }
 
 impl From<Saturation> for SaturationJson {
@@ -65,6 +66,7 @@ impl From<Saturation> for SaturationJson {
             per_replication: s.per_replication,
             crossed: s.crossed,
             replications: s.replications,
+            falling: s.falling,
         }
     }
 }
@@ -425,15 +427,12 @@ pub fn sweep_text(study: &Study, sweep: &Sweep) -> String {
             .map(|p| format!("{}{unit}: {:.2}", p.x, p.value.mean))
             .collect();
         let _ = writeln!(text, "  {}: {}", s.label, pts.join(", "));
-        let _ = match sat.mean_curve {
-            Some(_) => writeln!(text, "    saturates at {}", sat.display(unit)),
-            None => writeln!(text, "    saturates {}", sat.display(unit)),
-        };
+        let _ = writeln!(text, "    {}", sat.sentence(unit));
         let caps = sweep.capacity_saturations(i, level);
         for c in caps.iter().filter(|c| c.mean_curve.is_some()).take(3) {
             let _ = writeln!(
                 text,
-                "    {} reaches {:.0} %: {}",
+                "    {} reaches {:.0} % use: {}",
                 super::bottleneck::capacity_name(study, &c.metric),
                 100.0 * c.threshold,
                 c.display(unit)

@@ -10,8 +10,11 @@ use super::online::ConfidenceInterval;
 pub const SERIES_QUANTUM: f64 = 1e-3;
 
 /// The largest value a series takes; larger ones (and non-finite ones) are
-/// counted as skipped.
-const MAX_SERIES_VALUE: f64 = 1e12;
+/// counted as skipped. With at most 10⁸ replications (the experiment
+/// layer's bound) the sums of squares stay below 10³² quanta², far inside
+/// 128 bits; sums merged from parts that overflow all the same mark the
+/// series as overflowed, and its figures are then `None`.
+const MAX_SERIES_VALUE: f64 = 1e9;
 
 /// Exact moments at each point of a series (a day, a month) over
 /// replications: the mean and a confidence interval per point, mergeable
@@ -40,8 +43,11 @@ pub struct SeriesMoments {
     /// Sum of the squared values in quanta², per point.
     #[serde(with = "as_text")]
     sum_sq: Vec<i128>,
-    /// Values left out (non-finite or beyond ±10¹²).
+    /// Values left out (non-finite or beyond ±10⁹).
     skipped: u64,
+    /// Whether a sum overflowed (only parts merged beyond any real run).
+    #[serde(default)]
+    overflow: bool,
 }
 
 mod as_text {
@@ -74,24 +80,40 @@ impl SeriesMoments {
             }
             let q = (x / SERIES_QUANTUM).round() as i128;
             self.count[i] += 1;
-            self.sum[i] += q;
-            self.sum_sq[i] += q * q;
+            self.add(i, q, q * q);
+        }
+    }
+
+    fn add(&mut self, i: usize, sum: i128, sum_sq: i128) {
+        match (
+            self.sum[i].checked_add(sum),
+            self.sum_sq[i].checked_add(sum_sq),
+        ) {
+            (Some(s), Some(ss)) => (self.sum[i], self.sum_sq[i]) = (s, ss),
+            _ => self.overflow = true,
         }
     }
 
     /// Adds another part's replications.
     pub fn merge(&mut self, other: &SeriesMoments) {
-        if other.count.len() > self.count.len() {
-            self.count.resize(other.count.len(), 0);
-            self.sum.resize(other.count.len(), 0);
-            self.sum_sq.resize(other.count.len(), 0);
+        // (A part read from a file may hold lists of unequal lengths: only
+        // the points all three cover count.)
+        let n = other
+            .count
+            .len()
+            .min(other.sum.len())
+            .min(other.sum_sq.len());
+        if n > self.count.len() {
+            self.count.resize(n, 0);
+            self.sum.resize(n, 0);
+            self.sum_sq.resize(n, 0);
         }
-        for i in 0..other.count.len() {
-            self.count[i] += other.count[i];
-            self.sum[i] += other.sum[i];
-            self.sum_sq[i] += other.sum_sq[i];
+        for i in 0..n {
+            self.count[i] = self.count[i].saturating_add(other.count[i]);
+            self.add(i, other.sum[i], other.sum_sq[i]);
         }
-        self.skipped += other.skipped;
+        self.skipped = self.skipped.saturating_add(other.skipped);
+        self.overflow |= other.overflow;
     }
 
     /// The number of points.
@@ -107,7 +129,8 @@ impl SeriesMoments {
     /// The mean at point `i` over the replications.
     pub fn mean(&self, i: usize) -> Option<f64> {
         let n = *self.count.get(i)?;
-        (n > 0).then(|| self.sum[i] as f64 / n as f64 * SERIES_QUANTUM)
+        let s = *self.sum.get(i)?;
+        (n > 0 && !self.overflow).then(|| s as f64 / n as f64 * SERIES_QUANTUM)
     }
 
     /// The means at every point (`NaN` where there is none).
@@ -125,9 +148,9 @@ impl SeriesMoments {
         let half_width = if n < 2 {
             0.0
         } else {
-            let (s, ss, nn) = (self.sum[i], self.sum_sq[i], i128::from(n));
+            let (s, ss, nn) = (self.sum[i], *self.sum_sq.get(i)?, i128::from(n));
             // n² · variance · (n − 1)/n in quanta², exactly.
-            let num = nn * ss - s * s;
+            let num = nn.checked_mul(ss)?.checked_sub(s.checked_mul(s)?)?;
             let var = num as f64 / (n as f64 * (n - 1) as f64) * SERIES_QUANTUM * SERIES_QUANTUM;
             let t = super::student_t_quantile(0.5 + level / 2.0, (n - 1) as f64)?;
             t * (var.max(0.0) / n as f64).sqrt()

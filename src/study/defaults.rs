@@ -207,6 +207,17 @@ impl StudyPlan {
                 )));
             }
         }
+        let total: usize = parameters.iter().map(|(_, v)| v.len()).product();
+        if total > MAX_GRID_POINTS {
+            return Err(StudyError::Sweep(format!(
+                "{total} points ({}), expected at most {MAX_GRID_POINTS}",
+                parameters
+                    .iter()
+                    .map(|(_, v)| v.len().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" × ")
+            )));
+        }
         if parameters.len() == 2 && parameters[0].0 == parameters[1].0 {
             return Err(StudyError::Sweep(format!(
                 "{} is given twice",

@@ -24,7 +24,7 @@ pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
 pub use sensitivity::{AssumptionRun, Effect, EffectSummary, Sensitivity, SensitivityPlan};
 pub use sweep::{
     Crossings, DEFAULT_RESOURCE_THRESHOLD, DEMAND, MAX_GRID_POINTS, Saturation, Sweep, SweepPlan,
-    override_value, parse_grid,
+    multiplier_grid, override_value, parse_grid, value_grid,
 };
 
 use crate::corridor::{CorridorModel, Network, RunSettings, TraceRecord, metric_keys_over};
@@ -41,7 +41,7 @@ use crate::time::SimDuration;
 /// The version of the result files' layout (`summary.json`,
 /// `replications.csv`, `partial.json`): raised whenever a reader would
 /// need to change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The corridor as a model of the experiment layer: one replication runs
 /// the network for the warm-up and the horizon and reports its metrics.
@@ -194,47 +194,6 @@ pub enum StudyError {
         /// What is wrong with it.
         message: String,
     },
-}
-
-/// Demand multipliers from `from` to `to` (inclusive, within rounding) in
-/// steps of `step`, rounded to six decimals so that 0.8 + 3 × 0.1 prints as
-/// 1.1; `None` unless 0 < `from` ≤ `to`, `step` > 0 and at most 1,001
-/// points.
-///
-/// # Examples
-///
-/// ```
-/// use silkrail::study::multiplier_grid;
-///
-/// assert_eq!(multiplier_grid(1.0, 2.0, 0.5), Some(vec![1.0, 1.5, 2.0]));
-/// assert_eq!(multiplier_grid(2.0, 1.0, 0.5), None);
-/// ```
-pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
-    if !(from > 0.0) {
-        return None;
-    }
-    value_grid(from, to, step)
-}
-
-/// Values from `from` to `to` (inclusive, within rounding) in steps of
-/// `step`, rounded to six decimals; `None` unless `from` ≤ `to` are finite,
-/// `step` > 0 and there are at most 1,001 points. (As
-/// [`multiplier_grid`], without the sign.)
-pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
-    if !(from.is_finite()
-        && to >= from
-        && step > 0.0
-        && to.is_finite()
-        && (to - from) / step <= 1000.0)
-    {
-        return None;
-    }
-    let n = ((to - from) / step + 1e-9).floor() as u64;
-    Some(
-        (0..=n)
-            .map(|k| ((from + k as f64 * step) * 1e6).round() / 1e6)
-            .collect(),
-    )
 }
 
 /// A variant's name and every train's events in one replication.

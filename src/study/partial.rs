@@ -8,7 +8,7 @@ use super::{Study, StudyError};
 use crate::montecarlo::{MergeError, Shard, check_shards};
 
 /// The layout version of `partial.json`.
-pub const PARTIAL_SCHEMA_VERSION: u32 = 1;
+pub const PARTIAL_SCHEMA_VERSION: u32 = 2;
 
 /// What one shard of a study computed: its results, which merge exactly
 /// with the other shards' into the result of one unsplit run.
@@ -80,6 +80,12 @@ impl Partial {
                 }
                 .into());
             }
+            if let Some(Err(message)) = part.study.sweep.as_ref().map(super::Sweep::check_shape) {
+                return Err(StudyError::Part {
+                    file: name,
+                    message: format!("not a silkrail partial result: {message}"),
+                });
+            }
             seen.insert(part.shard, name.clone());
             match &mut merged {
                 None => {
@@ -107,10 +113,13 @@ impl Partial {
                         (Some(a), Some(b)) => a.merge(b)?,
                         (None, None) => {}
                         (a, _) => {
+                            let has = |yes: bool| {
+                                if yes { "a sensitivity study" } else { "none" }.to_string()
+                            };
                             return Err(MergeError::Mismatch {
                                 what: format!("sensitivity ({first_name} against {name})"),
-                                first: a.is_some().to_string(),
-                                other: a.is_none().to_string(),
+                                first: has(a.is_some()),
+                                other: has(a.is_none()),
                             }
                             .into());
                         }
@@ -119,10 +128,11 @@ impl Partial {
                         (Some(a), Some(b)) => a.merge(b)?,
                         (None, None) => {}
                         _ => {
+                            let has = |yes: bool| if yes { "a sweep" } else { "none" }.to_string();
                             return Err(MergeError::Mismatch {
                                 what: format!("sweep ({first_name} against {name})"),
-                                first: m.sweep.is_some().to_string(),
-                                other: m.sweep.is_none().to_string(),
+                                first: has(m.sweep.is_some()),
+                                other: has(m.sweep.is_none()),
                             }
                             .into());
                         }

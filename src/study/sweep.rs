@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::corridor::USE_MEASURES;
 use crate::metric::{MetricKey, Observation};
 use crate::montecarlo::{
-    ExperimentResult, Interval, MergeError, SweepPoint, SweepSeries, crossing,
+    ExperimentResult, Interval, MergeError, SweepPoint, SweepSeries, crossing, falling_crossing,
+    is_falling,
 };
 use crate::scenario::Scenario;
 use crate::stats::ExactMoments;
@@ -22,7 +23,8 @@ pub const DEMAND: &str = "demand";
 /// queue in front of them grows by the day.
 pub const DEFAULT_RESOURCE_THRESHOLD: f64 = 0.95;
 
-/// The most values a parameter may take in one sweep.
+/// The most points a sweep may have: the values of one parameter, or the
+/// product of two (31 × 31, say), each point a scenario per variant.
 pub const MAX_GRID_POINTS: usize = 1001;
 
 /// A sweep to run.
@@ -82,21 +84,30 @@ impl SweepPlan {
         })
     }
 
-    /// The variants of `plan` in which the swept parameters change
-    /// nothing: their scenario is the same at every point.
-    pub fn inert_variants<'a>(&self, plan: &'a super::StudyPlan) -> Vec<&'a str> {
-        // The variants table goes with every scenario; what runs is the
-        // rest.
+    /// The variants (of a study's `variants`, in order) in which the swept
+    /// parameters change nothing: their scenario is the same at every
+    /// point.
+    pub fn inert_variants<'a>(&self, variants: &'a [(String, Scenario)]) -> Vec<&'a str> {
+        // The variants table goes with every scenario, and the study's own
+        // seed, replications and rules apply at every point: what runs is
+        // the rest.
         let spec = |p: usize, v: usize| {
             let mut spec = self.points[p][v].spec.clone();
             spec.variants.clear();
+            spec.assumptions.clear();
+            let first = &self.points[0][v].spec.experiment;
+            spec.experiment.seed = first.seed;
+            spec.experiment.replications = first.replications;
+            spec.experiment.stopping.clone_from(&first.stopping);
+            spec.experiment.sweep.clone_from(&first.sweep);
+            spec.experiment.trace = first.trace;
             serde_json::to_string(&spec).expect("specs serialize")
         };
-        (0..plan.variants.len())
+        (0..variants.len().min(self.points.first().map_or(0, Vec::len)))
             .filter(|&v| {
                 self.points.len() > 1 && (1..self.points.len()).all(|p| spec(p, v) == spec(0, v))
             })
-            .map(|v| plan.variants[v].0.as_str())
+            .map(|v| variants[v].0.as_str())
             .collect()
     }
 
@@ -134,6 +145,14 @@ pub struct Crossings {
     pub values: ExactMoments,
     /// Replications that never reach it within the grid.
     pub never: u64,
+    /// Where each replication first falls below the threshold (the first
+    /// value if it starts below), for a curve that falls: a capacity
+    /// raised, say.
+    #[serde(default)]
+    pub below: ExactMoments,
+    /// Replications that never fall below it within the grid.
+    #[serde(default)]
+    pub never_below: u64,
     /// Replications in which the measure was not reported at some point
     /// (no trains there).
     pub missing: u64,
@@ -155,39 +174,85 @@ pub struct Saturation {
     pub per_replication: Option<Interval>,
     /// Replications that cross within the grid.
     pub crossed: u64,
+    /// Replications in which the measure was missing at some point (no
+    /// trains there): left out of the figures.
+    pub missing: u64,
     /// Replications behind the figures.
     pub replications: u64,
-    /// The first value of the grid: a mean curve that crosses there was
-    /// at or above the threshold from the start.
+    /// The first value of the grid: a rising mean curve that crosses
+    /// there was at or above the threshold from the start.
     pub first: f64,
+    /// Whether the mean curve starts at or above the threshold and falls
+    /// below it: the figures are then where it falls below.
+    pub falling: bool,
 }
 
 impl Saturation {
     /// `1.21× (per replication 1.20 ± 0.02×)` with `unit` "×", `beyond the
     /// grid`, or `1.21× (3 of 16 replications beyond the grid)`.
     pub fn display(&self, unit: &str) -> String {
+        let missing = match self.missing {
+            0 => String::new(),
+            m => format!(", {m} without the measure"),
+        };
         let Some(x) = self.mean_curve else {
             return match self.crossed {
-                0 => "beyond the grid".to_string(),
+                0 => format!("beyond the grid{missing}"),
                 k => format!(
-                    "beyond the grid on the mean ({k} of {} replications cross)",
-                    self.replications
+                    "beyond the grid on the mean ({k} of {} replications cross{missing})",
+                    self.replications + self.missing
                 ),
             };
         };
-        if x == self.first {
+        if x == self.first && !self.falling {
             return format!(
                 "at or above the threshold from the first value ({}{unit})",
                 override_value(x)
             );
         }
         match (&self.per_replication, self.replications - self.crossed) {
-            (Some(i), 0) => format!("{x:.2}{unit} (per replication {}{unit})", i.display(2)),
-            (_, 0) => format!("{x:.2}{unit}"),
-            (_, k) => format!(
-                "{x:.2}{unit} ({k} of {} replications beyond the grid)",
-                self.replications
+            (Some(i), 0) if self.missing == 0 => {
+                format!("{x:.2}{unit} (per replication {}{unit})", i.display(2))
+            }
+            (_, 0) => format!(
+                "{x:.2}{unit} ({} of {} replications without the measure)",
+                self.missing,
+                self.replications + self.missing
             ),
+            (_, k) => format!(
+                "{x:.2}{unit} ({k} of {} replications beyond the grid{missing})",
+                self.replications + self.missing
+            ),
+        }
+    }
+
+    /// Whether the mean curve is at or above the threshold from the first
+    /// value swept (and stays there).
+    pub fn at_first(&self) -> bool {
+        self.mean_curve == Some(self.first) && !self.falling
+    }
+
+    /// What the curve does at the threshold, as a verb: `reaches` or, for
+    /// a falling curve, `falls below`.
+    pub fn verb(&self) -> &'static str {
+        if self.falling {
+            "falls below"
+        } else {
+            "reaches"
+        }
+    }
+
+    /// `reaches 12 at 1.21× (…)`, `falls below 12 at 14.20 (…)`, `stays
+    /// below 12 over the range swept`.
+    pub fn sentence(&self, unit: &str) -> String {
+        let t = override_value(self.threshold);
+        match self.mean_curve {
+            _ if self.at_first() => format!(
+                "is at or above {t} from the first value ({}{unit})",
+                override_value(self.first)
+            ),
+            Some(_) => format!("{} {t} at {}", self.verb(), self.display(unit)),
+            None => format!("stays below {t} over the range swept"),
         }
     }
 }
@@ -248,7 +313,10 @@ impl Sweep {
         for s in 0..nv * plan.inner() {
             let v = s / plan.inner();
             crossings.push(Crossings::new(s, plan.metric.clone(), plan.threshold));
-            for k in keys[v].iter().filter(|k| is_capacity_use(k)) {
+            for k in keys[v]
+                .iter()
+                .filter(|k| is_capacity_use(k) && **k != plan.metric)
+            {
                 crossings.push(Crossings::new(s, k.clone(), plan.resource_threshold));
             }
         }
@@ -288,10 +356,16 @@ impl Sweep {
                 .collect();
             match curve {
                 None => c.missing += 1,
-                Some(curve) => match crossing(&curve, c.threshold) {
-                    Some(x) => c.values.push(x),
-                    None => c.never += 1,
-                },
+                Some(curve) => {
+                    match crossing(&curve, c.threshold) {
+                        Some(x) => c.values.push(x),
+                        None => c.never += 1,
+                    }
+                    match falling_crossing(&curve, c.threshold) {
+                        Some(x) => c.below.push(x),
+                        None => c.never_below += 1,
+                    }
+                }
             }
         }
     }
@@ -328,6 +402,8 @@ impl Sweep {
         for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
             a.values.merge(&b.values);
             a.never += b.never;
+            a.below.merge(&b.below);
+            a.never_below += b.never_below;
             a.missing += b.missing;
         }
         Ok(())
@@ -350,29 +426,44 @@ impl Sweep {
 
     /// The measure of `key` along the first parameter for every series,
     /// with intervals at `level`, and where its mean curve reaches
-    /// `threshold`.
+    /// `threshold` (for a falling curve, where it falls below).
     pub fn series_of(&self, key: &MetricKey, threshold: f64, level: f64) -> Vec<SweepSeries> {
-        let inner = self.inner();
-        (0..self.variants.len() * inner)
-            .map(|s| {
-                let (v, j) = (s / inner, s % inner);
-                let points: Vec<SweepPoint> = self.values[0]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &x)| {
-                        Some(SweepPoint {
-                            x,
-                            value: self.cell(i * inner + j, v).interval(key, level)?,
-                        })
-                    })
-                    .collect();
-                SweepSeries {
-                    label: self.series_label(s),
-                    saturation: crate::montecarlo::saturation_point(&points, threshold),
-                    points,
-                }
-            })
+        (0..self.variants.len() * self.inner())
+            .map(|s| self.one_series(s, key, threshold, level))
             .collect()
+    }
+
+    /// Series `s` of [`series_of`](Self::series_of).
+    fn one_series(&self, s: usize, key: &MetricKey, threshold: f64, level: f64) -> SweepSeries {
+        let inner = self.inner();
+        let (v, j) = (s / inner, s % inner);
+        let xs = self.values.first().map_or(&[][..], Vec::as_slice);
+        let points: Vec<SweepPoint> = xs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &x)| {
+                let arm = self
+                    .cells
+                    .arms
+                    .get((i * inner + j) * self.variants.len() + v)?;
+                Some(SweepPoint {
+                    x,
+                    value: arm.interval(key, level)?,
+                })
+            })
+            .collect();
+        let curve: Vec<(f64, f64)> = points.iter().map(|p| (p.x, p.value.mean)).collect();
+        let falling = is_falling(&curve, threshold);
+        SweepSeries {
+            label: self.series_label(s),
+            saturation: if falling {
+                falling_crossing(&curve, threshold)
+            } else {
+                crossing(&curve, threshold)
+            },
+            falling,
+            points,
+        }
     }
 
     /// The watched measure along the first parameter for every series.
@@ -397,7 +488,8 @@ impl Sweep {
             .iter()
             .filter(|c| c.series == s && c.metric != self.metric)
             .map(|c| {
-                let last = self.series_of(&c.metric, c.threshold, level)[s]
+                let last = self
+                    .one_series(s, &c.metric, c.threshold, level)
                     .points
                     .last()
                     .map_or(0.0, |p| p.value.mean);
@@ -414,26 +506,69 @@ impl Sweep {
     }
 
     fn saturation(&self, c: &Crossings, level: f64) -> Saturation {
-        let replications = c.values.count() + c.never + c.missing;
-        let mean_curve = self.series_of(&c.metric, c.threshold, level)[c.series].saturation;
+        let curve = self.one_series(c.series, &c.metric, c.threshold, level);
+        let (values, never) = match curve.falling {
+            false => (&c.values, c.never),
+            true => (&c.below, c.never_below),
+        };
         Saturation {
             series: self.series_label(c.series),
             metric: c.metric.clone(),
             threshold: c.threshold,
-            mean_curve,
-            per_replication: (c.never == 0 && c.missing == 0)
-                .then(|| Interval::of(&c.values, level))
+            mean_curve: curve.saturation,
+            per_replication: (never == 0 && c.missing == 0)
+                .then(|| Interval::of(values, level))
                 .flatten(),
-            crossed: c.values.count(),
-            replications,
-            first: self.values[0][0],
+            crossed: values.count(),
+            missing: c.missing,
+            replications: values.count() + never,
+            first: self
+                .values
+                .first()
+                .and_then(|v| v.first())
+                .copied()
+                .unwrap_or(f64::NAN),
+            falling: curve.falling,
         }
+    }
+
+    /// Whether the sweep's parts fit together (as a partial result read
+    /// from a file must): one or two parameters with values, a cell per
+    /// point and variant, crossings of existing series.
+    ///
+    /// # Errors
+    ///
+    /// What does not fit.
+    pub fn check_shape(&self) -> Result<(), String> {
+        let points: usize = self.values.iter().map(Vec::len).product();
+        if !(1..=2).contains(&self.parameters.len())
+            || self.values.len() != self.parameters.len()
+            || self.values.iter().any(Vec::is_empty)
+        {
+            return Err(format!(
+                "a sweep of {} parameters with {} lists of values",
+                self.parameters.len(),
+                self.values.len()
+            ));
+        }
+        if self.variants.is_empty() || self.cells.arms.len() != points * self.variants.len() {
+            return Err(format!(
+                "{} cells for {points} points of {} variants",
+                self.cells.arms.len(),
+                self.variants.len()
+            ));
+        }
+        let series = self.variants.len() * self.inner();
+        if let Some(c) = self.crossings.iter().find(|c| c.series >= series) {
+            return Err(format!("a crossing of series {} of {series}", c.series));
+        }
+        Ok(())
     }
 
     /// The first parameter in words for an axis: `demand multiplier (1 =
     /// the scenario's demand) [×]`, or the field's path.
     pub fn axis_title(&self) -> String {
-        match self.parameters[0].as_str() {
+        match self.parameters.first().map_or(DEMAND, String::as_str) {
             DEMAND => "demand multiplier (1 = the scenario's demand) [×]".to_string(),
             p => p.to_string(),
         }
@@ -448,6 +583,8 @@ impl Crossings {
             threshold,
             values: ExactMoments::new(),
             never: 0,
+            below: ExactMoments::new(),
+            never_below: 0,
             missing: 0,
         }
     }
@@ -479,6 +616,47 @@ fn point_label(parameters: &[String], values: &[Vec<f64>], p: usize) -> String {
         .join(", ")
 }
 
+/// Demand multipliers from `from` to `to` (inclusive, within rounding) in
+/// steps of `step`, rounded to six decimals so that 0.8 + 3 × 0.1 prints as
+/// 1.1; `None` unless 0 < `from` ≤ `to`, `step` > 0 and at most 1,001
+/// points.
+///
+/// # Examples
+///
+/// ```
+/// use silkrail::study::multiplier_grid;
+///
+/// assert_eq!(multiplier_grid(1.0, 2.0, 0.5), Some(vec![1.0, 1.5, 2.0]));
+/// assert_eq!(multiplier_grid(2.0, 1.0, 0.5), None);
+/// ```
+pub fn multiplier_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
+    if !(from > 0.0) {
+        return None;
+    }
+    value_grid(from, to, step)
+}
+
+/// Values from `from` to `to` (inclusive, within rounding) in steps of
+/// `step`, rounded to six decimals; `None` unless `from` ≤ `to` are finite,
+/// `step` > 0 and there are at most 1,001 points. (As
+/// [`multiplier_grid`], without the sign.)
+pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
+    if !(from.is_finite()
+        && to >= from
+        && step > 0.0
+        && to.is_finite()
+        && (to - from) / step <= 1000.0)
+    {
+        return None;
+    }
+    let n = ((to - from) / step + 1e-9).floor() as u64;
+    let values: Vec<f64> = (0..=n)
+        .map(|k| ((from + k as f64 * step) * 1e6).round() / 1e6)
+        .collect();
+    // A step below the rounding would repeat values.
+    values.windows(2).all(|w| w[0] < w[1]).then_some(values)
+}
+
 /// A grid as text: `FROM:TO:STEP` (inclusive) or a list `a,b,c` in
 /// ascending order, at most [`MAX_GRID_POINTS`] values.
 ///
@@ -505,7 +683,7 @@ pub fn parse_grid(text: &str) -> Result<Vec<f64>, String> {
     if text.contains(':') {
         let parts: Option<Vec<f64>> = text.split(':').map(number).collect();
         return match parts.as_deref() {
-            Some(&[from, to, step]) => super::value_grid(from, to, step).ok_or_else(expected),
+            Some(&[from, to, step]) => value_grid(from, to, step).ok_or_else(expected),
             _ => Err(expected()),
         };
     }
