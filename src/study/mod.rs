@@ -343,13 +343,16 @@ impl StudyPlan {
             Some(rule) => rule.max,
             None => self.range().end - self.range().start,
         } * self.variants.len() as u64;
+        // Models that compute what another does run once (see
+        // `for_each_distinct`).
         let sweep = self.sweep.as_ref().map_or(0, |s| {
             let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
-            s.points.len() as u64 * (r.end - r.start) * self.variants.len() as u64
+            let groups: Vec<Vec<&Scenario>> = s.points.iter().map(|p| p.iter().collect()).collect();
+            Self::distinct_count(&groups) * (r.end - r.start)
         });
         let sensitivity = self.sensitivity.as_ref().map_or(0, |s| {
             let r = self.shard.unwrap_or(Shard::WHOLE).range(s.replications);
-            (1 + 2 * s.assumptions.len() as u64) * (r.end - r.start) * self.variants.len() as u64
+            Self::distinct_count(&self.settings(s)) * (r.end - r.start)
         });
         main + sweep + sensitivity
     }
@@ -521,17 +524,36 @@ impl StudyPlan {
             .collect()
     }
 
+    /// The scenarios of a sensitivity study's settings: the nominal
+    /// variants, then each assumption's low and high ones.
+    fn settings<'a>(&'a self, plan: &'a SensitivityPlan) -> Vec<Vec<&'a Scenario>> {
+        let mut out = vec![self.variants.iter().map(|(_, s)| s).collect()];
+        for a in &plan.assumptions {
+            out.push(a.low.iter().collect());
+            out.push(a.high.iter().collect());
+        }
+        out
+    }
+
+    /// Distinct models among the groups' (points', settings') scenarios,
+    /// for a progress display.
+    fn distinct_count(groups: &[Vec<&Scenario>]) -> u64 {
+        distinct(&model_keys(groups)).1.len() as u64
+    }
+
     fn run_sensitivity(
         &self,
         runner: &Runner,
         plan: &SensitivityPlan,
     ) -> Result<Sensitivity, StudyError> {
-        let nominal: Vec<Scenario> = self.variants.iter().map(|(_, s)| s.clone()).collect();
-        let mut settings = vec![self.point_models(&nominal)?];
+        let groups = self.settings(plan);
+        let mut models = Vec::new();
+        for g in &groups {
+            let owned: Vec<Scenario> = g.iter().map(|s| (*s).clone()).collect();
+            models.extend(self.point_models(&owned)?);
+        }
         let mut labels = vec!["nominal".to_string()];
         for a in &plan.assumptions {
-            settings.push(self.point_models(&a.low)?);
-            settings.push(self.point_models(&a.high)?);
             labels.push(format!("{} low", a.id));
             labels.push(format!("{} high", a.id));
         }
@@ -539,28 +561,25 @@ impl StudyPlan {
             .iter()
             .flat_map(|l| self.variants.iter().map(move |(v, _)| format!("{v}, {l}")))
             .collect();
-        let arms: Vec<Arm<'_>> = settings
-            .iter()
-            .flatten()
-            .zip(&names)
-            .map(|(model, label)| Arm::new(label, model))
-            .collect();
         let mut result =
             Sensitivity::new(plan, self.variants.iter().map(|(n, _)| n.clone()).collect());
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        runner.for_each(&arms, range, &mut |_, obs| {
-            result.absorb(obs);
-            Ok(())
-        })?;
+        for_each_distinct(
+            runner,
+            &models,
+            &names,
+            &model_keys(&groups),
+            range,
+            &mut |_, obs| result.absorb(obs),
+        )?;
         Ok(result)
     }
 
     fn run_sweep(&self, runner: &Runner, plan: &SweepPlan) -> Result<Sweep, StudyError> {
-        let points: Vec<Vec<CorridorExperiment>> = plan
-            .points
-            .iter()
-            .map(|scenarios| self.point_models(scenarios))
-            .collect::<Result<_, _>>()?;
+        let mut models = Vec::new();
+        for scenarios in &plan.points {
+            models.extend(self.point_models(scenarios)?);
+        }
         let keys: Vec<Vec<MetricKey>> = self
             .variants
             .iter()
@@ -572,17 +591,98 @@ impl StudyPlan {
             &keys,
         );
         let labels: Vec<String> = sweep.cells.arms.iter().map(|a| a.label.clone()).collect();
-        let arms: Vec<Arm<'_>> = points
-            .iter()
-            .flatten()
-            .zip(&labels)
-            .map(|(model, label)| Arm::new(label, model))
-            .collect();
+        let groups: Vec<Vec<&Scenario>> = plan.points.iter().map(|p| p.iter().collect()).collect();
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        runner.for_each(&arms, range, &mut |r, obs| {
-            sweep.absorb(r, obs);
-            Ok(())
-        })?;
+        for_each_distinct(
+            runner,
+            &models,
+            &labels,
+            &model_keys(&groups),
+            range,
+            &mut |r, obs| sweep.absorb(r, obs),
+        )?;
         Ok(sweep)
+    }
+}
+
+/// What each model of the groups computes, as text: the scenario as it
+/// runs (its variants and assumptions tables aside, which only other
+/// scenarios use) with its group's experiment settings. Two models with
+/// the same key give the same bits on the same seed.
+fn model_keys(groups: &[Vec<&Scenario>]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for g in groups {
+        let Some(first) = g.first() else { continue };
+        let base = serde_json::to_string(&first.spec.experiment).expect("specs serialize");
+        for s in g {
+            let mut spec = s.spec.clone();
+            spec.variants.clear();
+            spec.assumptions.clear();
+            spec.experiment = first.spec.experiment.clone();
+            keys.push(format!(
+                "{base}\u{0}{}",
+                serde_json::to_string(&spec).expect("specs serialize")
+            ));
+        }
+    }
+    keys
+}
+
+/// For each key the index of its first occurrence among the distinct
+/// ones, and the positions of the distinct ones.
+fn distinct(keys: &[String]) -> (Vec<usize>, Vec<usize>) {
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let map = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            *seen.entry(k.as_str()).or_insert_with(|| {
+                firsts.push(i);
+                firsts.len() - 1
+            })
+        })
+        .collect();
+    (map, firsts)
+}
+
+/// Runs each distinct one of `models` (by `keys`) once per replication of
+/// `range` and calls `consume` with one observation per model, in order:
+/// a model that computes what another does (a variant a swept field does
+/// not touch, an assumption at its nominal value) shares that one's
+/// observation, the same bits it would have given on the same seed.
+fn for_each_distinct(
+    runner: &Runner,
+    models: &[CorridorExperiment],
+    labels: &[String],
+    keys: &[String],
+    range: std::ops::Range<u64>,
+    consume: &mut dyn FnMut(u64, &[Observation]),
+) -> Result<(), StudyError> {
+    let (map, firsts) = distinct(keys);
+    let arms: Vec<Arm<'_>> = firsts
+        .iter()
+        .map(|&i| Arm::new(&labels[i], &models[i]))
+        .collect();
+    runner.for_each(&arms, range, &mut |r, obs| {
+        if firsts.len() == models.len() {
+            consume(r, obs);
+        } else {
+            let row: Vec<Observation> = map.iter().map(|&u| obs[u].clone()).collect();
+            consume(r, &row);
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct;
+
+    #[test]
+    fn each_key_maps_to_its_first_occurrence() {
+        let keys: Vec<String> = ["a", "b", "a", "c", "b"].map(String::from).to_vec();
+        assert_eq!(distinct(&keys), (vec![0, 1, 0, 2, 1], vec![0, 1, 3]));
     }
 }
