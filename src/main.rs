@@ -86,8 +86,8 @@ enum Command {
         #[arg(long = "param", value_name = "PATH=GRID")]
         params: Vec<String>,
         /// The use of a capacity (handover cap, tracks, cranes, pools,
-        /// paths) that counts as saturated.
-        #[arg(long, value_parser = positive, default_value_t = silkrail::study::DEFAULT_RESOURCE_THRESHOLD)]
+        /// paths) that counts as saturated, as a share: 0.95 for 95 %.
+        #[arg(long, value_parser = use_share, default_value_t = silkrail::study::DEFAULT_RESOURCE_THRESHOLD)]
         resource_threshold: f64,
         /// The congestion measure, a metric name (default: the scenario's,
         /// else group.cn_kz.delay_mean_hours).
@@ -201,6 +201,16 @@ fn finite(s: &str) -> Result<f64, String> {
         .ok()
         .filter(|x| x.is_finite())
         .ok_or_else(|| "expected a finite number".to_string())
+}
+
+fn use_share(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| *x > 0.0 && *x <= 5.0)
+        .ok_or_else(|| {
+            "expected a share of the capacity above 0 and at most 5, e.g. 0.95 for 95 % (a line's paths may be loaded beyond 1)".to_string()
+        })
 }
 
 fn level(s: &str) -> Result<f64, String> {
@@ -491,7 +501,7 @@ fn sweep(scenario: &str, a: SweepArgs, common: &Common) -> Result<(), Failure> {
     let base = load(scenario)?
         .with_overrides(&common.overrides())
         .map_err(bad_input)?;
-    note_duplicates(&a.variants);
+    note_duplicates("variant", &a.variants);
     let parameters = a
         .params
         .iter()
@@ -524,7 +534,7 @@ fn sweep(scenario: &str, a: SweepArgs, common: &Common) -> Result<(), Failure> {
     if let Some(s) = &plan.sweep {
         for name in s.inert_variants(&plan.variants) {
             eprintln!(
-                "note: the swept parameter changes nothing in '{name}' (a variant may set the field itself; sweep `variants.NAME.…` to reach it)"
+                "note: the swept parameters change nothing in '{name}': its curve is flat (the field belongs to another variant, or '{name}' sets it itself and only `variants.{name}.…` reaches it)"
             );
         }
     }
@@ -571,7 +581,11 @@ fn assumption_sets(text: &str) -> Result<Vec<String>, Failure> {
     let (low, high) = range.split_once(':').ok_or_else(bad)?;
     let number = |s: &str| s.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     let (Some(low), Some(high)) = (number(low), number(high)) else {
-        return Err(bad());
+        let which = if number(low).is_none() { low } else { high };
+        return Err(bad_input(format!(
+            "--assume {text}: '{}' is not a number; expected PATH=LOW:HIGH",
+            which.trim()
+        )));
     };
     if path.is_empty() || !(low < high) {
         return Err(bad());
@@ -596,15 +610,15 @@ fn assumption_sets(text: &str) -> Result<Vec<String>, Failure> {
         format!("assumptions.{id}.paths=[\"{}\"]", path.replace('"', "")),
         format!("assumptions.{id}.low={low}"),
         format!("assumptions.{id}.high={high}"),
-        format!("assumptions.{id}.row=\"--assume\""),
+        format!("assumptions.{id}.description=\"{path}, set with --assume\""),
     ])
 }
 
 /// Notes a variant named more than once (it runs once).
-fn note_duplicates(names: &[String]) {
+fn note_duplicates(what: &str, names: &[String]) {
     for (i, n) in names.iter().enumerate() {
         if names[..i].contains(n) && !names[i + 1..].contains(n) {
-            eprintln!("note: variant '{n}' is given more than once; it runs once");
+            eprintln!("note: {what} '{n}' is given more than once; it runs once");
         }
     }
 }
@@ -643,7 +657,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let base = load(&scenario)?
                 .with_overrides(&common.overrides())
                 .map_err(bad_input)?;
-            note_duplicates(&variants);
+            note_duplicates("variant", &variants);
             let options = StudyOptions {
                 base_variant,
                 ..options(&common)?
@@ -684,9 +698,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             common,
         } => {
             let mut sets = common.overrides();
-            for a in &assume {
+            for (i, a) in assume.iter().enumerate() {
+                let path = a.split_once('=').map_or(a.as_str(), |(p, _)| p).trim();
+                if assume[..i]
+                    .iter()
+                    .any(|b| b.split_once('=').map(|(p, _)| p.trim()) == Some(path))
+                {
+                    return Err(bad_input(format!("--assume {path}: given twice")));
+                }
                 sets.extend(assumption_sets(a)?);
             }
+            note_duplicates("assumption", &only);
             let base = load(&scenario)?.with_overrides(&sets).map_err(bad_input)?;
             let options = StudyOptions {
                 base_variant,

@@ -332,7 +332,7 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("changes nothing in 'y2025'"), "{stderr}");
+    assert!(stderr.contains("change nothing in 'y2025'"), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let series = json["sweep"]["series"].as_array().unwrap();
     assert_eq!(series.len(), 2);
@@ -444,7 +444,11 @@ fn a_swept_field_moves_the_answer_and_bad_grids_are_refused() {
     assert!(err.contains("1818 points (101 × 18)"), "{err}");
     for (grid, says) in [
         ("ports.port.westbound.tracks=2.5", "expected u32"),
-        ("ports.port.westbound.tracks=5:3:1", "expected FROM:TO:STEP"),
+        ("ports.port.westbound.tracks=5:3:1", "FROM is above TO"),
+        (
+            "ports.port.westbound.tracks=3,x",
+            "'x' is not a finite number",
+        ),
         ("ports.port.westbound.trackz=3,4", "trackz"),
         ("demand=0,1", "demand"),
     ] {

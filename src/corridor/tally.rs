@@ -24,6 +24,9 @@ pub(crate) struct Tally {
     /// Per port side, congestion day by day from time zero (carried over
     /// the warm-up's restart, see [`Tally::successor`]).
     daily: Vec<[DailySide; 2]>,
+    /// The end of the run: the days are recorded up to it and no further,
+    /// whatever time a caller closes the books at.
+    daily_end: SimTime,
 }
 
 impl Tally {
@@ -51,6 +54,7 @@ impl Tally {
         Tally {
             od_index,
             daily: vec![Default::default(); net.ports().len()],
+            daily_end: end,
             year: 0,
             cap_booked: vec![[0.0; 2]; net.ports().len()],
             report: ReplicationReport {
@@ -212,7 +216,8 @@ impl Tally {
         siding: usize,
         held: usize,
     ) {
-        self.daily[p.index()][d.index()].border(now, siding, held);
+        let now_d = now.min(self.daily_end);
+        self.daily[p.index()][d.index()].border(now_d, siding, held);
         let side = self.side(p, d);
         side.blocked.set(now, (siding + held) as u64);
         side.held_on_line.set(now, held as u64);
@@ -229,7 +234,8 @@ impl Tally {
         waited: SimDuration,
         now: SimTime,
     ) {
-        self.daily[p.index()][d.index()].handed_over(now);
+        let now_d = now.min(self.daily_end);
+        self.daily[p.index()][d.index()].handed_over(now_d);
         if let Some(y) = self.report.years.get_mut(self.year) {
             y.sides[p.index()][d.index()].handed_over += 1;
         }
@@ -362,7 +368,8 @@ impl Tally {
     /// Trains `by`'s ban holds at their origins.
     pub(crate) fn refused_waiting(&mut self, by: Refuser, now: SimTime, n: usize) {
         if let Refuser::Side(p, d) = by {
-            self.daily[p.index()][d.index()].refused(now, n);
+            let now_d = now.min(self.daily_end);
+            self.daily[p.index()][d.index()].refused(now_d, n);
         }
         self.refused_tw(by).0.set(now, n as u64);
     }
@@ -428,7 +435,8 @@ impl Tally {
     }
 
     pub(crate) fn queue_len(&mut self, p: PortId, d: Direction, now: SimTime, len: usize) {
-        self.daily[p.index()][d.index()].queue(now, len);
+        let now_d = now.min(self.daily_end);
+        self.daily[p.index()][d.index()].queue(now_d, len);
         self.side(p, d).queue.set(now, len as u64);
     }
 
@@ -569,7 +577,7 @@ impl Tally {
         self.close_year(end);
         for sides in &mut self.daily {
             for s in sides.iter_mut() {
-                s.finish(end);
+                s.finish(end.min(self.daily_end));
             }
         }
         self.report.daily = std::mem::take(&mut self.daily);

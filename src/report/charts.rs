@@ -211,7 +211,8 @@ fn congestion_chart(study: &Study, port: &str) -> Option<String> {
                     points: (0..s.len())
                         .filter_map(|d| {
                             let ci = s.interval(d, level)?;
-                            Some((d as f64, ci.mean - ci.half_width, ci.mean + ci.half_width))
+                            let low = (ci.mean - ci.half_width).max(0.0);
+                            Some((d as f64, low, ci.mean + ci.half_width))
                         })
                         .collect(),
                     step: false,
@@ -304,7 +305,7 @@ fn tornado_chart(study: &Study, s: &Sensitivity) -> Option<String> {
         TornadoChart {
             title: "What drives the answer: each assumption at its low and high value".into(),
             note: Some(format!(
-                "one at a time on the same seeds, {} replications each; the line is the answer as assumed ({}); the largest swing on top",
+                "one at a time, same seeds, {} replications; line: as assumed ({})",
                 nominal.n,
                 nominal.display(2)
             )),
@@ -357,7 +358,11 @@ fn sweep_chart(study: &Study, sweep: &Sweep) -> String {
     };
     XyChart {
         title: format!(
-            "Congestion against demand ({} replications per point, {:.0} % bands)",
+            "Congestion against {} ({} replications per point, {:.0} % bands)",
+            match sweep.parameters.first().map(String::as_str) {
+                Some(crate::study::DEMAND) | None => "demand".to_string(),
+                Some(p) => p.rsplit('.').next().unwrap_or(p).replace('_', " "),
+            },
             sweep.replications,
             100.0 * study.manifest.confidence_level
         ),

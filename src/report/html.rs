@@ -137,10 +137,21 @@ pub fn answer(study: &Study) -> Vec<String> {
             [base, other] => format!("{other} − {base} in the {}", in_words(study, &s.metric)),
             _ => format!("the {}", in_words(study, &s.metric)),
         };
+        let about = match top.description.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", top.description),
+        };
+        let caveat = match top.swing.half_width {
+            Some(h) if top.swing.mean.abs() <= h => format!(
+                " Its swing, {}, is within its own interval of zero: with {} replications, no assumption moves the answer distinguishably.",
+                top.swing.display(2),
+                top.swing.n
+            ),
+            _ => String::new(),
+        };
         out.push(format!(
-            "Of the assumptions varied, {} ({}) moves the answer ({answer}) most: from {} to {} as it goes from {} to {}.",
+            "Of the assumptions varied, {}{about} moves the answer ({answer}) most: from {} to {} as it goes from {} to {}.{caveat}",
             top.id,
-            top.description,
             top.low.display(2),
             top.high.display(2),
             override_value(top.range.0),
@@ -267,7 +278,11 @@ impl Report<'_> {
     /// The report of one study, answered from its results.
     pub fn of(study: &Study) -> Report<'_> {
         Report {
-            title: study.manifest.scenario.clone(),
+            title: format!(
+                "{}: {}",
+                study.manifest.scenario,
+                study.manifest.variants.join(" and ")
+            ),
             studies: vec![study],
             ..Report::default()
         }

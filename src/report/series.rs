@@ -91,7 +91,9 @@ pub fn series_csv(study: &Study, every: &str) -> Option<String> {
                         super::csv::csv_field(&arm.label),
                         key.unit().symbol(),
                         ci.mean,
-                        ci.mean - ci.half_width,
+                        // Counts are never negative: an interval reaching
+                        // below zero is cut there.
+                        (ci.mean - ci.half_width).max(0.0),
                         ci.mean + ci.half_width,
                         ci.n
                     );

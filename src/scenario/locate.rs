@@ -85,6 +85,7 @@ impl Spans {
             b: text.as_bytes(),
             i: 0,
             out: Vec::new(),
+            depth: 0,
         };
         let _ = scan.value(FieldPath::root());
         Spans(scan.out)
@@ -131,6 +132,8 @@ struct JsonScan<'a> {
     b: &'a [u8],
     i: usize,
     out: Vec<(Range<usize>, FieldPath, bool)>,
+    /// Values open around the one being read.
+    depth: usize,
 }
 
 impl JsonScan<'_> {
@@ -164,6 +167,17 @@ impl JsonScan<'_> {
     }
 
     fn value(&mut self, at: FieldPath) -> Option<()> {
+        // As deep as serde_json goes; deeper text is not a scenario.
+        if self.depth >= 128 {
+            return None;
+        }
+        self.depth += 1;
+        let found = self.value_within(at);
+        self.depth -= 1;
+        found
+    }
+
+    fn value_within(&mut self, at: FieldPath) -> Option<()> {
         self.ws();
         let start = self.i;
         match self.peek()? {
@@ -215,6 +229,11 @@ impl JsonScan<'_> {
                 while self.i < self.b.len() && !b",}] \t\r\n".contains(&self.b[self.i]) {
                     self.i += 1;
                 }
+                // A stray `}` or `]` where a value belongs: not JSON, and
+                // the lists around it would never advance.
+                if self.i == start {
+                    return None;
+                }
             }
         }
         self.out.push((start..self.i, at, false));
@@ -240,6 +259,20 @@ pub(super) fn from_serde_path(path: &serde_path_to_error::Path) -> FieldPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_scans_end_on_text_that_is_not_json() {
+        // A stray bracket inside a list once made the scan loop forever,
+        // recording the same empty value until memory ran out.
+        for text in ["[}", "[:", "{\"a\": [}]}", "[[[[]]", &"[".repeat(10_000)] {
+            let spans = Spans::json(text);
+            assert!(
+                spans.0.len() <= text.len() + 1,
+                "{text:.20}: {} spans",
+                spans.0.len()
+            );
+        }
+    }
 
     #[test]
     fn json_spans_locate_values_and_name_positions() {

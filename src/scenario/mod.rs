@@ -498,6 +498,42 @@ impl Scenario {
                     )));
                 }
             }
+            // So would a mistyped port, section, flow or node: set_at would
+            // make a new, incomplete one.
+            let maps: [(&str, &str, Vec<&String>); 4] = [
+                ("ports", "port", self.spec.ports.keys().collect()),
+                ("sections", "section", self.spec.sections.keys().collect()),
+                ("flows", "flow", self.spec.flows.keys().collect()),
+                ("nodes", "node", self.spec.nodes.keys().collect()),
+            ];
+            for (table, what, ids) in maps {
+                let Some(rest) = path.strip_prefix(table).and_then(|r| r.strip_prefix('.')) else {
+                    continue;
+                };
+                let id = rest.split(['.', '[']).next().unwrap_or("");
+                if !ids.iter().any(|k| k.as_str() == id) {
+                    let in_variants: Vec<&str> = self
+                        .spec
+                        .variants
+                        .iter()
+                        .filter(|(_, t)| t.get(table).and_then(|v| v.get(id)).is_some())
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    let hint = match in_variants.first() {
+                        Some(v) => format!(
+                            "; variant '{v}' defines it: set it as variants.{v}.{table}.{id}…"
+                        ),
+                        None => String::new(),
+                    };
+                    return Err(parse_error(format!(
+                        "--set {set}: {table}.{id}: found no such {what} in the scenario, expected one of {}{hint}",
+                        ids.iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
             let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
                 .ok()
                 .and_then(|mut t| t.remove("v"))

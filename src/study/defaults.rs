@@ -168,7 +168,7 @@ impl StudyPlan {
         let metric = match (&sweep.metric, from_file) {
             (Some(name), _) => lookup(name)?,
             (None, Some(f)) => f.metric.clone(),
-            (None, None) => lookup(DEFAULT_SWEEP_METRIC)?,
+            (None, None) => lookup(DEFAULT_SWEEP_METRIC).map_err(default_hint)?,
         };
         let parameters = if sweep.parameters.is_empty() {
             let (lo, hi, step) = DEFAULT_MULTIPLIERS;
@@ -185,7 +185,7 @@ impl StudyPlan {
         };
         if parameters.len() > 2 {
             return Err(StudyError::Sweep(format!(
-                "at most two parameters at a time, got {} ({})",
+                "--param: at most two parameters at a time, got {} ({})",
                 parameters.len(),
                 parameters
                     .iter()
@@ -197,12 +197,12 @@ impl StudyPlan {
         for (p, values) in &parameters {
             if let Some(bad) = values.iter().find(|&&m| p == DEMAND && !(m > 0.0)) {
                 return Err(StudyError::Sweep(format!(
-                    "demand: expected positive multipliers, got {bad}"
+                    "--param demand: expected positive multipliers, got {bad}"
                 )));
             }
             if values.is_empty() || values.len() > MAX_GRID_POINTS {
                 return Err(StudyError::Sweep(format!(
-                    "{p}: expected 1 to {MAX_GRID_POINTS} values, got {}",
+                    "--param {p}: expected 1 to {MAX_GRID_POINTS} values, got {}",
                     values.len()
                 )));
             }
@@ -210,7 +210,7 @@ impl StudyPlan {
         let total: usize = parameters.iter().map(|(_, v)| v.len()).product();
         if total > MAX_GRID_POINTS {
             return Err(StudyError::Sweep(format!(
-                "{total} points ({}), expected at most {MAX_GRID_POINTS}",
+                "--param: {total} points ({}), expected at most {MAX_GRID_POINTS}",
                 parameters
                     .iter()
                     .map(|(_, v)| v.len().to_string())
@@ -220,7 +220,7 @@ impl StudyPlan {
         }
         if parameters.len() == 2 && parameters[0].0 == parameters[1].0 {
             return Err(StudyError::Sweep(format!(
-                "{} is given twice",
+                "--param {} is given twice",
                 parameters[0].0
             )));
         }
@@ -302,13 +302,17 @@ impl StudyPlan {
             .iter()
             .find(|k| k.to_string() == name)
             .cloned()
-            .ok_or_else(|| StudyError::Run(unknown_metric(name, &keys)))?;
+            .ok_or_else(|| StudyError::Run(unknown_metric(name, &keys)))
+            .map_err(|e| if metric.is_none() { default_hint(e) } else { e })?;
         let declared = &base.spec.assumptions;
         if declared.is_empty() {
-            return Err(StudyError::Sweep(format!(
-                "{} marks no [assumptions] to vary",
-                base.source
-            )));
+            return Err(StudyError::Assumption {
+                id: "(none)".to_string(),
+                message: format!(
+                    "{} marks no [assumptions] to vary: add [assumptions.ID] tables, or give --assume PATH=LOW:HIGH",
+                    base.source
+                ),
+            });
         }
         for id in only {
             if !declared.contains_key(id) {
@@ -360,5 +364,16 @@ impl StudyPlan {
         });
         plan.replications = 0;
         Ok(plan)
+    }
+}
+
+/// An unknown default metric's error, saying that it was the default and
+/// how to choose another.
+fn default_hint(e: StudyError) -> StudyError {
+    match e {
+        StudyError::Run(r) => StudyError::Sweep(format!(
+            "{r} (the default measure, for the reference corridor; give --metric NAME, `silkrail metrics SCENARIO` lists them)"
+        )),
+        other => other,
     }
 }

@@ -184,7 +184,7 @@ pub enum StudyError {
     },
     /// A sweep that cannot be run as asked (too many parameters, a grid
     /// out of range).
-    #[error("sweep: {0}")]
+    #[error("{0}")]
     Sweep(String),
     /// A part file could not be read or is not a part of this kind.
     #[error("{file}: {message}")]

@@ -674,29 +674,48 @@ pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
 /// assert!(parse_grid("3,2").is_err());
 /// ```
 pub fn parse_grid(text: &str) -> Result<Vec<f64>, String> {
-    let expected = || {
-        format!(
-            "{text}: expected FROM:TO:STEP with FROM ≤ TO and STEP > 0, or values a,b,c in ascending order (at most {MAX_GRID_POINTS})"
-        )
+    let number = |p: &str| -> Result<f64, String> {
+        p.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("{text}: '{}' is not a finite number", p.trim()))
     };
-    let number = |p: &str| p.trim().parse::<f64>().ok().filter(|x| x.is_finite());
-    if text.contains(':') {
-        let parts: Option<Vec<f64>> = text.split(':').map(number).collect();
-        return match parts.as_deref() {
-            Some(&[from, to, step]) => value_grid(from, to, step).ok_or_else(expected),
-            _ => Err(expected()),
-        };
+    if text.trim().is_empty() {
+        return Err("no values: expected FROM:TO:STEP or a,b,c".to_string());
     }
-    let values: Vec<f64> = text
-        .split(',')
-        .map(number)
-        .collect::<Option<_>>()
-        .ok_or_else(expected)?;
-    if values.is_empty()
-        || values.len() > MAX_GRID_POINTS
-        || values.windows(2).any(|w| w[0] >= w[1])
-    {
-        return Err(expected());
+    if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        let &[from, to, step] = parts.as_slice() else {
+            return Err(format!("{text}: expected FROM:TO:STEP, three numbers"));
+        };
+        let (from, to, step) = (number(from)?, number(to)?, number(step)?);
+        if from > to {
+            return Err(format!("{text}: FROM is above TO"));
+        }
+        if !(step > 0.0) {
+            return Err(format!("{text}: STEP must be above 0"));
+        }
+        let n = ((to - from) / step + 1e-9).floor() + 1.0;
+        if n > MAX_GRID_POINTS as f64 {
+            return Err(format!("{text}: {n:.0} values, at most {MAX_GRID_POINTS}"));
+        }
+        return value_grid(from, to, step)
+            .ok_or_else(|| format!("{text}: STEP is below the grid's resolution of 10⁻⁶"));
+    }
+    let values: Vec<f64> = text.split(',').map(number).collect::<Result<_, _>>()?;
+    if values.len() > MAX_GRID_POINTS {
+        return Err(format!(
+            "{text:.40}…: {} values, at most {MAX_GRID_POINTS}",
+            values.len()
+        ));
+    }
+    if let Some(w) = values.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(format!(
+            "{text}: values must rise, but {} is followed by {}",
+            override_value(w[0]),
+            override_value(w[1])
+        ));
     }
     Ok(values)
 }
