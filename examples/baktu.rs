@@ -118,14 +118,16 @@ fn parse() -> Result<Option<Args>, String> {
         }
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let bad = |what: &str| format!("{flag} {value}: expected {what}");
+        // A number of replications, from 2 (an interval needs two).
+        let replications = || -> Result<u64, String> {
+            value
+                .parse()
+                .ok()
+                .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
+                .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))
+        };
         match flag.as_str() {
-            "--replications" => {
-                a.replications = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
-                    .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))?
-            }
+            "--replications" => a.replications = replications()?,
             "--seed" => a.seed = Some(value.parse().map_err(|_| bad("a whole number"))?),
             "--threads" => {
                 a.threads = Some(
@@ -155,35 +157,9 @@ fn parse() -> Result<Option<Args>, String> {
                     ));
                 }
             }
-            "--sweep-replications" => {
-                a.sweep_replications = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
-                    .ok_or_else(|| bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}")))?
-            }
-            "--sensitivity-replications" => {
-                a.sensitivity_replications = Some(
-                    value
-                        .parse()
-                        .ok()
-                        .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
-                        .ok_or_else(|| {
-                            bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}"))
-                        })?,
-                )
-            }
-            "--calibration-replications" => {
-                a.calibration_replications = Some(
-                    value
-                        .parse()
-                        .ok()
-                        .filter(|&n| (2..=MAX_REPLICATIONS).contains(&n))
-                        .ok_or_else(|| {
-                            bad(&format!("a whole number from 2 to {MAX_REPLICATIONS}"))
-                        })?,
-                )
-            }
+            "--sweep-replications" => a.sweep_replications = replications()?,
+            "--sensitivity-replications" => a.sensitivity_replications = Some(replications()?),
+            "--calibration-replications" => a.calibration_replications = Some(replications()?),
             "--threshold" => {
                 a.threshold = value
                     .parse()

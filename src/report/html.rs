@@ -426,31 +426,7 @@ impl Report<'_> {
             if let Some(c) = chart(&charts, "sweep.svg") {
                 h.push_str(&c);
             }
-            let unit = if sweep.parameters[0] == crate::study::DEMAND {
-                "×"
-            } else {
-                ""
-            };
-            let mut t = Table::new([
-                "series",
-                &format!("{} reaches {}", sweep.metric, sweep.threshold),
-                "first capacity to bind",
-                &format!("at {:.0} % use", 100.0 * sweep.resource_threshold),
-            ]);
-            for (i, sat) in sweep.saturations(level).into_iter().enumerate() {
-                let first = sweep
-                    .capacity_saturations(i, level)
-                    .into_iter()
-                    .find(|c| c.mean_curve.is_some());
-                t.row([
-                    sat.series.clone(),
-                    sat.display(unit),
-                    first.as_ref().map_or("none in range".into(), |c| {
-                        super::bottleneck::capacity_name(study, &c.metric)
-                    }),
-                    first.map_or("—".into(), |c| c.display(unit)),
-                ]);
-            }
+            let t = super::summary::sweep_table(study, sweep);
             h.push_str(&t.render_html());
             let _ = writeln!(
                 h,
@@ -618,31 +594,7 @@ pub fn study_markdown(study: &Study) -> String {
         text.push_str(&comparison(study, &report_rows(study)).render_markdown());
     }
     if let Some(sweep) = &study.sweep {
-        let unit = if sweep.parameters[0] == crate::study::DEMAND {
-            "×"
-        } else {
-            ""
-        };
-        let mut t = Table::new([
-            "series".to_string(),
-            format!("{} reaches {}", sweep.metric, sweep.threshold),
-            "first capacity to bind".to_string(),
-            format!("at {:.0} % use", 100.0 * sweep.resource_threshold),
-        ]);
-        for (i, sat) in sweep.saturations(level).into_iter().enumerate() {
-            let first = sweep
-                .capacity_saturations(i, level)
-                .into_iter()
-                .find(|c| c.mean_curve.is_some());
-            t.row([
-                sat.series.clone(),
-                sat.display(unit),
-                first.as_ref().map_or("none in range".into(), |c| {
-                    super::bottleneck::capacity_name(study, &c.metric)
-                }),
-                first.map_or("—".into(), |c| c.display(unit)),
-            ]);
-        }
+        let t = super::summary::sweep_table(study, sweep);
         let _ = writeln!(
             text,
             "\nSweep of {} ({} replications per point):\n",
@@ -652,28 +604,7 @@ pub fn study_markdown(study: &Study) -> String {
         text.push_str(&t.render_markdown());
     }
     if let Some(s) = &study.sensitivity {
-        let mut t = Table::new([
-            "assumption",
-            "row",
-            "low → high",
-            "answer low",
-            "answer high",
-            "swing",
-        ]);
-        for e in s.ranked(level) {
-            t.row([
-                e.id.clone(),
-                e.row.clone(),
-                format!(
-                    "{} → {}",
-                    crate::study::override_value(e.range.0),
-                    crate::study::override_value(e.range.1)
-                ),
-                e.low.display(3),
-                e.high.display(3),
-                e.swing.display(3),
-            ]);
-        }
+        let t = super::summary::sensitivity_table(s, level, 3);
         let _ = writeln!(
             text,
             "\nWhat drives {} ({} replications per setting):\n",

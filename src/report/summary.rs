@@ -362,28 +362,7 @@ pub fn sensitivity_text(study: &Study, s: &crate::study::Sensitivity) -> String 
         s.answer(),
         s.replications
     );
-    let mut t = Table::new([
-        "assumption",
-        "row",
-        "low → high",
-        "answer low",
-        "answer high",
-        "swing (high − low)",
-    ]);
-    for e in s.ranked(level) {
-        t.row([
-            e.id.clone(),
-            e.row.clone(),
-            format!(
-                "{} → {}",
-                crate::study::override_value(e.range.0),
-                crate::study::override_value(e.range.1)
-            ),
-            e.low.display(3),
-            e.high.display(3),
-            e.swing.display(3),
-        ]);
-    }
+    let t = sensitivity_table(s, level, 3);
     text.push_str(&t.render());
     if s.missing > 0 {
         let _ = writeln!(
@@ -447,4 +426,69 @@ pub fn sweep_text(study: &Study, sweep: &Sweep) -> String {
         }
     }
     text
+}
+
+/// A sensitivity study's ranking as a [`Table`]: each assumption's range,
+/// its answers low and high and the paired swing, the largest first.
+pub fn sensitivity_table(s: &crate::study::Sensitivity, level: f64, decimals: usize) -> Table {
+    let mut t = Table::new([
+        "assumption",
+        "row",
+        "low → high",
+        "answer low",
+        "answer high",
+        "swing (high − low)",
+    ]);
+    for e in s.ranked(level) {
+        t.row([
+            e.id.clone(),
+            e.row.clone(),
+            format!(
+                "{} → {}",
+                crate::study::override_value(e.range.0),
+                crate::study::override_value(e.range.1)
+            ),
+            e.low.display(decimals),
+            e.high.display(decimals),
+            e.swing.display(decimals),
+        ]);
+    }
+    t
+}
+
+/// A sweep's saturation points as a [`Table`]: per series where the
+/// watched measure crosses its threshold, and the first capacity to bind
+/// with where it does.
+pub fn sweep_table(study: &Study, sweep: &Sweep) -> Table {
+    let level = study.manifest.confidence_level;
+    let unit = if sweep.parameters.first().map(String::as_str) == Some(crate::study::DEMAND) {
+        "×"
+    } else {
+        ""
+    };
+    let mut t = Table::new([
+        "series".to_string(),
+        format!(
+            "{} at {}",
+            sweep.metric,
+            crate::study::override_value(sweep.threshold)
+        ),
+        "first capacity to bind".to_string(),
+        format!("at {:.0} % use", 100.0 * sweep.resource_threshold),
+    ]);
+    for (i, sat) in sweep.saturations(level).into_iter().enumerate() {
+        let first = sweep
+            .capacity_saturations(i, level)
+            .into_iter()
+            .find(|c| c.mean_curve.is_some());
+        t.row([
+            sat.series.clone(),
+            sat.sentence(unit),
+            first.as_ref().map_or("none in range".into(), |c| {
+                super::bottleneck::capacity_name(study, &c.metric)
+            }),
+            first.map_or("—".into(), |c| c.display(unit)),
+        ]);
+    }
+    t
 }
