@@ -343,13 +343,8 @@ fn run(args: &Args) -> Result<String, String> {
             "{not_conserved} replications did not conserve trains or containers"
         ));
     }
-    let _ = writeln!(
-        text,
-        "\nWrote {} files to {}/ in {:.1} s.",
-        written.files.len(),
-        written.dir.display(),
-        start.elapsed().as_secs_f64()
-    );
+    text.push('\n');
+    wrote(&mut text, &written, start);
     // The demand sweep: one year (2025), without Baktu and with it open
     // from the start, so that a multiplier is a multiple of today's
     // demand.
@@ -442,13 +437,7 @@ fn run(args: &Args) -> Result<String, String> {
                 }
             }
         }
-        let _ = writeln!(
-            text,
-            "Wrote {} files to {}/ in {:.1} s.",
-            written.files.len(),
-            written.dir.display(),
-            start.elapsed().as_secs_f64()
-        );
+        wrote(&mut text, &written, start);
         sweep_study = Some(written.study);
     }
     // What drives the answer: the scenario's assumptions, one at a time
@@ -506,13 +495,7 @@ fn run(args: &Args) -> Result<String, String> {
                 );
             }
         }
-        let _ = writeln!(
-            text,
-            "Wrote {} files to {}/ in {:.1} s.",
-            written.files.len(),
-            written.dir.display(),
-            start.elapsed().as_secs_f64()
-        );
+        wrote(&mut text, &written, start);
         sensitivity_study = Some(written.study);
     }
     // The calibration of the 2025 border: the table tests/calibration.rs
@@ -647,6 +630,17 @@ fn answer_sentences(
         }
     }
     out
+}
+
+/// Says what a study wrote where, and how long it took.
+fn wrote(text: &mut String, written: &silkrail::report::Written, start: Instant) {
+    let _ = writeln!(
+        text,
+        "Wrote {} files to {}/ in {:.1} s.",
+        written.files.len(),
+        written.dir.display(),
+        start.elapsed().as_secs_f64()
+    );
 }
 
 /// Where a companion study goes: beside the main output, `DIR-what`.

@@ -440,31 +440,7 @@ impl Report<'_> {
             if let Some(c) = chart(&charts, "tornado.svg") {
                 h.push_str(&c);
             }
-            let mut t = Table::new([
-                "assumption",
-                "row",
-                "what",
-                "low → high",
-                "answer low",
-                "answer high",
-                "swing",
-            ]);
-            for e in s.ranked(level) {
-                t.row([
-                    e.id.clone(),
-                    e.row.clone(),
-                    e.description.clone(),
-                    format!(
-                        "{} → {}",
-                        override_value(e.range.0),
-                        override_value(e.range.1)
-                    ),
-                    e.low.display(2),
-                    e.high.display(2),
-                    e.swing.display(2),
-                ]);
-            }
-            h.push_str(&t.render_html());
+            h.push_str(&super::summary::sensitivity_table(s, level, 2).render_html());
             let _ = writeln!(
                 h,
                 "<p class=\"note\">The answer: {}. Each assumption at its low and then its high value, the others as the scenario has them, {} replications each on the same seeds; the swing is paired.</p>",

@@ -428,12 +428,14 @@ pub fn sweep_text(study: &Study, sweep: &Sweep) -> String {
     text
 }
 
-/// A sensitivity study's ranking as a [`Table`]: each assumption's range,
-/// its answers low and high and the paired swing, the largest first.
+/// A sensitivity study's ranking as a [`Table`]: each assumption with what
+/// it assumes, its range, its answers low and high and the paired swing,
+/// the largest first.
 pub fn sensitivity_table(s: &crate::study::Sensitivity, level: f64, decimals: usize) -> Table {
     let mut t = Table::new([
         "assumption",
         "row",
+        "what",
         "low → high",
         "answer low",
         "answer high",
@@ -443,6 +445,7 @@ pub fn sensitivity_table(s: &crate::study::Sensitivity, level: f64, decimals: us
         t.row([
             e.id.clone(),
             e.row.clone(),
+            e.description.clone(),
             format!(
                 "{} → {}",
                 crate::study::override_value(e.range.0),

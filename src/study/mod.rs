@@ -23,8 +23,8 @@ pub use defaults::{
 pub use partial::{PARTIAL_SCHEMA_VERSION, Partial};
 pub use sensitivity::{AssumptionRun, Effect, EffectSummary, Sensitivity, SensitivityPlan};
 pub use sweep::{
-    Crossings, DEFAULT_RESOURCE_THRESHOLD, DEMAND, MAX_GRID_POINTS, Saturation, Sweep, SweepPlan,
-    multiplier_grid, override_value, parse_grid, value_grid,
+    Crossings, DEFAULT_RESOURCE_THRESHOLD, DEMAND, GridError, MAX_GRID_POINTS, Saturation, Sweep,
+    SweepPlan, multiplier_grid, override_value, parse_grid, value_grid,
 };
 
 use crate::corridor::{CorridorModel, Network, RunSettings, TraceRecord, metric_keys_over};

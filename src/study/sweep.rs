@@ -539,7 +539,7 @@ impl Sweep {
     /// # Errors
     ///
     /// What does not fit.
-    pub fn check_shape(&self) -> Result<(), String> {
+    pub(crate) fn check_shape(&self) -> Result<(), String> {
         let points: usize = self.values.iter().map(Vec::len).product();
         if !(1..=2).contains(&self.parameters.len())
             || self.values.len() != self.parameters.len()
@@ -657,12 +657,18 @@ pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
     values.windows(2).all(|w| w[0] < w[1]).then_some(values)
 }
 
+/// Why a grid's text was refused: the text and the rule it breaks
+/// (`5:3:1: FROM is above TO`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct GridError(pub String);
+
 /// A grid as text: `FROM:TO:STEP` (inclusive) or a list `a,b,c` in
 /// ascending order, at most [`MAX_GRID_POINTS`] values.
 ///
 /// # Errors
 ///
-/// A message saying what was expected.
+/// [`GridError`] naming the rule the text breaks.
 ///
 /// # Examples
 ///
@@ -673,7 +679,11 @@ pub fn value_grid(from: f64, to: f64, step: f64) -> Option<Vec<f64>> {
 /// assert_eq!(parse_grid("12, 18, 24"), Ok(vec![12.0, 18.0, 24.0]));
 /// assert!(parse_grid("3,2").is_err());
 /// ```
-pub fn parse_grid(text: &str) -> Result<Vec<f64>, String> {
+pub fn parse_grid(text: &str) -> Result<Vec<f64>, GridError> {
+    grid_values(text).map_err(GridError)
+}
+
+fn grid_values(text: &str) -> Result<Vec<f64>, String> {
     let number = |p: &str| -> Result<f64, String> {
         p.trim()
             .parse::<f64>()
