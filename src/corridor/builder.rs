@@ -3,17 +3,15 @@
 use std::collections::BTreeMap;
 
 use super::checks::{
-    MAX_YEARS, check_acceptance, check_changes, check_dated_cut, check_random_cuts, check_shares,
-    check_side, positive_finite,
+    check_acceptance, check_changes, check_dated_cut, check_random_cuts, check_side,
+    positive_finite,
 };
-use super::ids::{
-    ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
-};
+use super::choices::Choice;
+use super::ids::{ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, SectionId};
 use super::network::{
-    BorderPort, ClassAtSide, Destination, Flow, FlowDef, Handling, MONTH_DAYS, Network, Place,
-    PlaceKind, Route, Section, TrafficClass,
+    BorderPort, ClassAtSide, Flow, Handling, MONTH_DAYS, Network, Place, PlaceKind, Route, Section,
+    TrafficClass,
 };
-use super::routes::{Graph, decision_index};
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::is_identifier;
 use crate::time::SimDuration;
@@ -99,21 +97,22 @@ use crate::time::SimDuration;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct NetworkBuilder {
-    places: Vec<Place>,
-    index: BTreeMap<String, PlaceId>,
-    ports: Vec<BorderPort>,
-    port_places: Vec<PlaceId>,
-    sections: Vec<Section>,
-    section_ids: Vec<String>,
-    headways: Vec<Option<SimDuration>>,
-    routes: Vec<Route>,
-    flows: Vec<(Flow, f64)>,
-    flow_ids: Vec<String>,
-    seasonality: Option<[f64; 12]>,
-    start_year: Option<u32>,
-    multiplier: f64,
-    groups: Vec<(String, Vec<PortId>)>,
-    classes: Vec<TrafficClass>,
+    pub(super) places: Vec<Place>,
+    pub(super) index: BTreeMap<String, PlaceId>,
+    pub(super) ports: Vec<BorderPort>,
+    pub(super) port_places: Vec<PlaceId>,
+    pub(super) sections: Vec<Section>,
+    pub(super) section_ids: Vec<String>,
+    pub(super) headways: Vec<Option<SimDuration>>,
+    pub(super) routes: Vec<Route>,
+    pub(super) flows: Vec<(Flow, f64)>,
+    pub(super) flow_ids: Vec<String>,
+    pub(super) seasonality: Option<[f64; 12]>,
+    pub(super) start_year: Option<u32>,
+    pub(super) multiplier: f64,
+    pub(super) groups: Vec<(String, Vec<PortId>)>,
+    pub(super) classes: Vec<TrafficClass>,
+    pub(super) choices: Vec<Choice>,
 }
 
 /// Tonnes a loaded forty-foot container carries on average, for the
@@ -121,11 +120,11 @@ pub struct NetworkBuilder {
 /// change under `[classes.container]`).
 pub const DEFAULT_TONNES_PER_FEU: f64 = 16.0;
 
-fn path(root: &str, id: &str) -> FieldPath {
+pub(super) fn path(root: &str, id: &str) -> FieldPath {
     FieldPath::root().key(root).key(id)
 }
 
-fn check_id(root: &str, id: &str) -> Result<(), InvalidField> {
+pub(super) fn check_id(root: &str, id: &str) -> Result<(), InvalidField> {
     if !is_identifier(id) {
         return Err(InvalidField::new(
             path(root, id),
@@ -261,7 +260,15 @@ impl NetworkBuilder {
         self.port_places[port.index()]
     }
 
-    /// Whether place `p` is a port, and which.
+    /// The flow with id `id`, if one was added.
+    pub fn flow_id(&self, id: &str) -> Option<FlowId> {
+        self.flow_ids
+            .iter()
+            .position(|f| f == id)
+            .map(|i| FlowId(i as u32))
+    }
+
+    /// The port a place stands for, if it is one.
     pub fn port_of(&self, p: PlaceId) -> Option<PortId> {
         match self.places.get(p.index())?.kind {
             PlaceKind::Port(port) => Some(port),
@@ -573,7 +580,7 @@ impl NetworkBuilder {
         Ok(())
     }
 
-    fn require_hub(&self, at: FieldPath, place: PlaceId) -> Result<(), InvalidField> {
+    pub(super) fn require_hub(&self, at: FieldPath, place: PlaceId) -> Result<(), InvalidField> {
         let p = &self.places[place.index()];
         if p.kind != PlaceKind::Hub {
             return Err(InvalidField::new(
@@ -583,274 +590,6 @@ impl NetworkBuilder {
             ));
         }
         Ok(())
-    }
-
-    /// Adds a flow of trains, finding its candidate routes.
-    ///
-    /// # Errors
-    ///
-    /// The first [`InvalidField`] under `flows.<id>`: a bad or used id, an
-    /// origin or destination that is not a hub, a rate outside 0 to 10⁶
-    /// trains a year, containers outside 1–1000, route shares that do not
-    /// fit the candidates or do not sum to 1, destination shares that do
-    /// not sum to 1, or a candidate route that does not exist
-    /// (`flows.<id>.via[k]`) because no gauge-consistent path passes its
-    /// places in order.
-    pub fn flow(&mut self, id: &str, def: FlowDef) -> Result<FlowId, InvalidField> {
-        check_id("flows", id)?;
-        let at = path("flows", id);
-        if self.flow_ids.iter().any(|f| f == id) {
-            return Err(InvalidField::new(
-                at,
-                format!("'{id}'"),
-                "an id not already used by a flow",
-            ));
-        }
-        self.require_hub(at.clone().key("origin"), def.origin)?;
-        if !(def.trains_per_year >= 0.0 && def.trains_per_year <= 1.0e6) {
-            return Err(InvalidField::new(
-                at.key("trains_per_year"),
-                def.trains_per_year,
-                "a number of trains from 0 to 1000000",
-            ));
-        }
-        if def.containers_per_train == 0 || def.containers_per_train > 1_000 {
-            return Err(InvalidField::new(
-                at.key("containers_per_train"),
-                def.containers_per_train,
-                "from 1 to 1000 containers",
-            ));
-        }
-        let mut year_factors = Vec::new();
-        if !def.growth_per_year.is_empty() {
-            let mut factor = 1.0;
-            year_factors.push(factor);
-            for y in 0..MAX_YEARS {
-                let i = y.min(def.growth_per_year.len() - 1);
-                let r = def.growth_per_year[i];
-                if !(r.is_finite() && r > -1.0 && r <= 10.0) {
-                    return Err(InvalidField::new(
-                        at.clone().key("growth_per_year").index(i),
-                        r,
-                        "a yearly rate above -1 (-100 %) and at most 10 (+1000 %)",
-                    ));
-                }
-                // At most 11-fold a year over 100 years: finite. A run's
-                // size is checked against the trains it releases.
-                factor *= 1.0 + r;
-                year_factors.push(factor);
-            }
-        }
-        let candidates = def.via.len().max(1);
-        if !def.route_bias_hours.is_empty() {
-            if def.route_bias_hours.len() != candidates {
-                return Err(InvalidField::new(
-                    at.clone().key("route_bias_hours"),
-                    format!("{} values", def.route_bias_hours.len()),
-                    format!("one per entry of `via` ({candidates})"),
-                ));
-            }
-            for (i, &b) in def.route_bias_hours.iter().enumerate() {
-                if !(b.is_finite() && b.abs() <= 8_760.0) {
-                    return Err(InvalidField::new(
-                        at.clone().key("route_bias_hours").index(i),
-                        b,
-                        "hours from -8760 to 8760",
-                    ));
-                }
-            }
-        }
-        let shares = check_shares(
-            at.clone().key("shares"),
-            &def.shares,
-            candidates,
-            def.routing.uses_shares(),
-        )?;
-        if def.destinations.is_empty() {
-            return Err(InvalidField::new(
-                at.key("destinations"),
-                "{}",
-                "at least one destination hub with its share",
-            ));
-        }
-        let mut sum = 0.0;
-        let mut destinations = Vec::new();
-        for &(place, share) in &def.destinations {
-            let dpath = at
-                .clone()
-                .key("destinations")
-                .key(self.places[place.index()].id.clone());
-            if !(0.0..=1.0).contains(&share) {
-                return Err(InvalidField::new(dpath, share, "a share from 0 to 1"));
-            }
-            sum += share;
-            self.require_hub(dpath.clone(), place)?;
-            if place == def.origin {
-                return Err(InvalidField::new(
-                    dpath,
-                    format!("'{}'", self.places[place.index()].id),
-                    "a hub other than the origin",
-                ));
-            }
-            let routes = self.candidate_routes(&at, &def, place)?;
-            let found: Vec<&Route> = routes.iter().map(|r| &self.routes[r.index()]).collect();
-            let diverge = decision_index(&found);
-            let decision_index = match def.decide_at {
-                None => diverge,
-                Some(at_place) => {
-                    // On the common stretch of every candidate, at or before
-                    // where they part.
-                    let pos = found[0].places[..=diverge.min(found[0].places.len() - 1)]
-                        .iter()
-                        .position(|&p| p == at_place);
-                    match pos {
-                        Some(i) if found.len() > 1 => i,
-                        _ => {
-                            return Err(InvalidField::new(
-                                at.clone().key("decide_at"),
-                                format!("'{}'", self.places[at_place.index()].id),
-                                format!(
-                                    "a place every candidate route to '{}' passes before the routes part (one of: {})",
-                                    self.places[place.index()].id,
-                                    found[0].places[..=diverge.min(found[0].places.len() - 1)]
-                                        .iter()
-                                        .map(|p| self.places[p.index()].id.as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            ));
-                        }
-                    }
-                }
-            };
-            destinations.push(Destination {
-                place,
-                share,
-                decision_index,
-                routes,
-            });
-        }
-        if (sum - 1.0).abs() > 1e-6 {
-            return Err(InvalidField::new(
-                at.key("destinations"),
-                format!("shares summing to {sum}"),
-                "shares summing to 1",
-            ));
-        }
-        if def.class.index() >= self.classes.len() {
-            return Err(InvalidField::new(
-                at.key("class"),
-                def.class.index(),
-                "a class of the network",
-            ));
-        }
-        // Every port on every candidate route handles the class, and a
-        // wagon pool holds enough wagons for one of its trains.
-        for d in &destinations {
-            for r in &d.routes {
-                for &p in &self.routes[r.index()].places {
-                    let PlaceKind::Port(pid) = self.places[p.index()].kind else {
-                        continue;
-                    };
-                    let side = &self.ports[pid.index()].sides[def.direction.index()];
-                    let port_id = &self.places[p.index()].id;
-                    if side.class(def.class).is_none() {
-                        return Err(InvalidField::new(
-                            at.key("class"),
-                            format!("'{}'", self.classes[def.class.index()].id),
-                            format!(
-                                "a class that every port on its routes handles: ports.{port_id}.{} has no classes.{}",
-                                def.direction.name(),
-                                self.classes[def.class.index()].id
-                            ),
-                        ));
-                    }
-                    if let (
-                        Some(pool),
-                        Some(ClassAtSide {
-                            handling: Handling::Transship,
-                            ..
-                        }),
-                    ) = (&side.wagon_pool, side.class(def.class))
-                        && def.containers_per_train > pool.wagons
-                    {
-                        return Err(InvalidField::new(
-                            at.key("containers_per_train"),
-                            def.containers_per_train,
-                            format!(
-                                "at most the {} wagons of the pool at ports.{port_id}.{}, which its trains need",
-                                pool.wagons,
-                                def.direction.name()
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        let f = FlowId(self.flows.len() as u32);
-        self.flows.push((
-            Flow {
-                id: id.to_string(),
-                origin: def.origin,
-                destinations,
-                direction: def.direction,
-                trains_per_day: 0.0,
-                class: def.class,
-                containers_per_train: def.containers_per_train,
-                shares,
-                policy: def.routing,
-                arrival: def.arrival,
-                route_bias_hours: def.route_bias_hours,
-                year_factors,
-            },
-            def.trains_per_year,
-        ));
-        self.flow_ids.push(id.to_string());
-        Ok(f)
-    }
-
-    /// One route per entry of the flow's `via` (or the quickest path if
-    /// empty) from its origin to `destination`, added to the routes.
-    fn candidate_routes(
-        &mut self,
-        at: &FieldPath,
-        def: &FlowDef,
-        destination: PlaceId,
-    ) -> Result<Vec<RouteId>, InvalidField> {
-        let empty = [Vec::new()];
-        let vias: &[Vec<PlaceId>] = if def.via.is_empty() { &empty } else { &def.via };
-        let mut routes = Vec::new();
-        for (k, stops_via) in vias.iter().enumerate() {
-            let mut stops = vec![def.origin];
-            stops.extend_from_slice(stops_via);
-            stops.push(destination);
-            let graph = Graph {
-                places: &self.places,
-                ports: &self.ports,
-                sections: &self.sections,
-            };
-            let route = graph.route_through(&stops, def.direction).ok_or_else(|| {
-                let names: Vec<&str> = stops
-                    .iter()
-                    .map(|p| self.places[p.index()].id.as_str())
-                    .collect();
-                InvalidField::new(
-                    if def.via.is_empty() {
-                        at.clone()
-                    } else {
-                        at.clone().key("via").index(k)
-                    },
-                    names.join(" → "),
-                    format!(
-                        "places joined by sections with matching gauges, passing every port {}",
-                        def.direction.name()
-                    ),
-                )
-            })?;
-            routes.push(RouteId(self.routes.len() as u32));
-            self.routes.push(route);
-        }
-        Ok(routes)
     }
 
     /// Adds a named group of ports reported together.
@@ -914,6 +653,7 @@ impl NetworkBuilder {
             start_year: self.start_year,
             groups: self.groups,
             classes: self.classes,
+            choices: self.choices,
         })
     }
 }

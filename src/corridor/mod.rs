@@ -84,8 +84,10 @@
 
 mod builder;
 mod checks;
+mod choices;
 mod daily;
 mod dist;
+mod flows;
 mod ids;
 mod metrics;
 mod model;
@@ -98,6 +100,7 @@ mod years;
 
 pub use builder::DEFAULT_TONNES_PER_FEU;
 pub use builder::NetworkBuilder;
+pub use choices::{Choice, ChoiceDef, MAX_CHOICES};
 pub use daily::{DAILY_MEASURES, DailySide, month_label, monthly_means};
 pub use dist::{DistError, HoursDist};
 pub use ids::{

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::choices::Choice;
 use super::dist::HoursDist;
 use super::ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
@@ -591,6 +592,13 @@ pub struct Destination {
     pub decision_index: usize,
 }
 
+impl Destination {
+    /// The place where trains bound here make their flow's choice.
+    pub fn decision_place(&self, net: &Network) -> PlaceId {
+        net.route(self.routes[0]).places[self.decision_index]
+    }
+}
+
 /// A validated flow of trains from one origin to a mix of destinations.
 #[derive(Clone)]
 pub struct Flow {
@@ -653,6 +661,7 @@ pub struct Network {
     pub(super) groups: Vec<(String, Vec<PortId>)>,
     pub(super) classes: Vec<TrafficClass>,
     pub(super) start_year: Option<u32>,
+    pub(super) choices: Vec<Choice>,
 }
 
 impl Network {
@@ -758,6 +767,11 @@ impl Network {
     /// if the network has one: then results are reported per year as well.
     pub fn start_year(&self) -> Option<u32> {
         self.start_year
+    }
+
+    /// Choices on the way, in the order they were added.
+    pub fn choices(&self) -> &[Choice] {
+        &self.choices
     }
 
     /// Named groups of ports reported together.

@@ -21,7 +21,11 @@ impl Graph<'_> {
     pub fn route_through(&self, stops: &[PlaceId], dir: Direction) -> Option<Route> {
         let mut places = vec![stops[0]];
         let mut legs = Vec::new();
-        let mut gauge = self.places[stops[0].index()].gauge;
+        // A route that starts at a port leaves it on its side of `dir`.
+        let mut gauge = match self.places[stops[0].index()].kind {
+            PlaceKind::Port(pid) => self.ports[pid.index()].gauge_in(dir),
+            _ => self.places[stops[0].index()].gauge,
+        };
         for pair in stops.windows(2) {
             let (p, l, g) = self.shortest(pair[0], gauge, pair[1], dir)?;
             places.extend_from_slice(&p[1..]);

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::corridor::{Direction, GaugeChange, PlaceKind, ReplicationReport, ms_to_hours};
+use crate::corridor::{Direction, GaugeChange, PlaceId, PlaceKind, ReplicationReport, ms_to_hours};
 use crate::scenario::Scenario;
 
 /// A plain-text table with a header row; columns after the first are
@@ -334,5 +334,48 @@ pub fn network_summary(s: &Scenario) -> String {
         ]);
     }
     out.push_str(&f.render());
+    if !net.choices().is_empty() {
+        let mut c = Table::new([
+            "choice on the way",
+            "at",
+            "dir",
+            "destinations",
+            "candidates",
+        ]);
+        for choice in net.choices() {
+            let name = |p: &PlaceId| net.place(*p).id.clone();
+            // The candidates' ports, from the first place to the first
+            // destination.
+            let candidates: Vec<String> = choice.routes[0][0]
+                .iter()
+                .map(|r| match r {
+                    None => "stay".to_string(),
+                    Some(r) => {
+                        let ports: Vec<String> = net
+                            .route(*r)
+                            .places
+                            .iter()
+                            .filter(|p| matches!(net.place(**p).kind, PlaceKind::Port(_)))
+                            .map(name)
+                            .collect();
+                        if ports.is_empty() {
+                            "no port".to_string()
+                        } else {
+                            ports.join(" + ")
+                        }
+                    }
+                })
+                .collect();
+            c.row([
+                choice.id.clone(),
+                choice.at.iter().map(name).collect::<Vec<_>>().join(", "),
+                choice.direction.name()[..4].to_string(),
+                choice.destinations.len().to_string(),
+                candidates.join(", "),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&c.render());
+    }
     out
 }

@@ -500,11 +500,12 @@ impl Scenario {
             }
             // So would a mistyped port, section, flow or node: set_at would
             // make a new, incomplete one.
-            let maps: [(&str, &str, Vec<&String>); 4] = [
+            let maps: [(&str, &str, Vec<&String>); 5] = [
                 ("ports", "port", self.spec.ports.keys().collect()),
                 ("sections", "section", self.spec.sections.keys().collect()),
                 ("flows", "flow", self.spec.flows.keys().collect()),
                 ("nodes", "node", self.spec.nodes.keys().collect()),
+                ("choices", "choice", self.spec.choices.keys().collect()),
             ];
             for (table, what, ids) in maps {
                 let Some(rest) = path.strip_prefix(table).and_then(|r| r.strip_prefix('.')) else {

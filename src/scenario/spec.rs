@@ -34,6 +34,10 @@ pub struct ScenarioSpec {
     pub sections: BTreeMap<String, SectionSpec>,
     /// Origin–destination train flows, by id.
     pub flows: BTreeMap<String, FlowSpec>,
+    /// Choices on the way: where trains already under way choose again
+    /// among routes (an EU crossing at the Russian border, say), by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choices: BTreeMap<String, ChoiceSpec>,
     /// Traffic classes besides containers (and the container class's own
     /// name and tonnes), by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -684,6 +688,61 @@ pub struct FlowSpec {
     /// Release process.
     #[serde(default)]
     pub arrival: ArrivalSpec,
+}
+
+/// A choice on the way: trains of `direction` and `classes` bound for one
+/// of `destinations` choose again among `via` at the first of the places
+/// `at` they reach.
+///
+/// ```toml
+/// [choices.eu_border]
+/// at = ["russia"]
+/// direction = "westbound"
+/// destinations = ["duisburg", "lodz"]
+/// via = [[], ["bruzgi_kuznica"]]        # [] stays on the current route
+/// routing = { logit = { scale_hours = 12.0 } }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceSpec {
+    /// What the choice stands for (for people; not used by the model).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Node or port ids where trains choose: the first of them a train
+    /// reaches.
+    pub at: Vec<String>,
+    /// Direction of the trains that choose.
+    pub direction: DirectionSpec,
+    /// Destination hub ids of the trains that choose.
+    pub destinations: Vec<String>,
+    /// Classes of the trains that choose (default: containers).
+    #[serde(default = "containers", skip_serializing_if = "is_containers")]
+    pub classes: Vec<String>,
+    /// Ids of the flows whose trains choose (absent: every flow).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<String>,
+    /// The candidates: each the quickest gauge-consistent path from the
+    /// place through the listed node or port ids to the train's
+    /// destination; `[]` stays on the current route.
+    pub via: Vec<Vec<String>>,
+    /// Shares of the candidates under fixed-share routing (sum 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<f64>,
+    /// Routing policy.
+    #[serde(default)]
+    pub routing: RoutingSpec,
+    /// Hours added to each candidate's expected time (negative:
+    /// preferred); absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_bias_hours: Vec<f64>,
+}
+
+fn containers() -> Vec<String> {
+    vec![container()]
+}
+
+fn is_containers(v: &[String]) -> bool {
+    v.len() == 1 && is_container(&v[0])
 }
 
 /// How a duration is distributed, as written in a scenario: every

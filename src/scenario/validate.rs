@@ -12,8 +12,8 @@ use super::spec::{
     RandomCutSpec, RefusedSpec, RoutingSpec, ScenarioSpec,
 };
 use crate::corridor::{
-    Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClassId, ClosureWindow, Cut,
-    DatedCut, Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist,
+    Acceptance, ArrivalProcess, BorderPort, Change, ChoiceDef, ClassAtSide, ClassId, ClosureWindow,
+    Cut, DatedCut, Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist,
     LocomotivePool, Logit, Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RandomCuts,
     Refused, RoutingPolicy, Section, ShortestExpectedDelay, TrafficClass, WagonPool, WorkingHours,
     metric_keys,
@@ -541,20 +541,7 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             Some(id) => Some(lookup(&b, path.clone().key("decide_at"), id)?),
             None => None,
         };
-        let routing: Arc<dyn RoutingPolicy> = match f.routing {
-            RoutingSpec::FixedShares => Arc::new(FixedShares),
-            RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
-            RoutingSpec::Logit { scale_hours } => {
-                if !(scale_hours.is_finite() && (0.01..=10_000.0).contains(&scale_hours)) {
-                    return Err(InvalidField::new(
-                        path.clone().key("routing").key("logit").key("scale_hours"),
-                        scale_hours,
-                        "a scale from 0.01 to 10000 hours",
-                    ));
-                }
-                Arc::new(Logit { scale_hours })
-            }
-        };
+        let routing = routing(path.clone().key("routing"), f.routing)?;
         let arrival = match &f.arrival {
             ArrivalSpec::Poisson => ArrivalProcess::Poisson,
             ArrivalSpec::Timetable { lateness } => ArrivalProcess::Timetable(dist(
@@ -591,6 +578,60 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             },
         )?;
     }
+    for (id, c) in &spec.choices {
+        let path = at("choices", id);
+        let places = |key: &str, ids: &[String]| -> Result<Vec<PlaceId>, InvalidField> {
+            ids.iter()
+                .enumerate()
+                .map(|(i, v)| lookup(&b, path.clone().key(key).index(i), v))
+                .collect()
+        };
+        let mut via = Vec::new();
+        for (k, stops) in c.via.iter().enumerate() {
+            let mut route = Vec::new();
+            for (j, v) in stops.iter().enumerate() {
+                route.push(lookup(&b, path.clone().key("via").index(k).index(j), v)?);
+            }
+            via.push(route);
+        }
+        let mut classes = Vec::new();
+        for (i, name) in c.classes.iter().enumerate() {
+            classes.push(b.class_id(name).ok_or_else(|| {
+                InvalidField::new(
+                    path.clone().key("classes").index(i),
+                    format!("'{name}'"),
+                    "`container` or the id of a class under [classes]",
+                )
+            })?);
+        }
+        let mut flows = Vec::new();
+        for (i, name) in c.flows.iter().enumerate() {
+            flows.push(b.flow_id(name).ok_or_else(|| {
+                InvalidField::new(
+                    path.clone().key("flows").index(i),
+                    format!("'{name}'"),
+                    "the id of a flow",
+                )
+            })?);
+        }
+        b.choice(
+            id,
+            ChoiceDef {
+                flows,
+                at: places("at", &c.at)?,
+                direction: match c.direction {
+                    DirectionSpec::Westbound => Direction::Westbound,
+                    DirectionSpec::Eastbound => Direction::Eastbound,
+                },
+                destinations: places("destinations", &c.destinations)?,
+                classes,
+                via,
+                shares: c.shares.clone(),
+                routing: routing(path.clone().key("routing"), c.routing)?,
+                route_bias_hours: c.route_bias_hours.clone(),
+            },
+        )?;
+    }
     for (name, members) in &spec.groups {
         let mut ids = Vec::new();
         for (i, m) in members.iter().enumerate() {
@@ -599,6 +640,24 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
         b.group(name, &ids)?;
     }
     b.build()
+}
+
+/// The routing policy a flow or a choice names.
+fn routing(path: FieldPath, spec: RoutingSpec) -> Result<Arc<dyn RoutingPolicy>, InvalidField> {
+    Ok(match spec {
+        RoutingSpec::FixedShares => Arc::new(FixedShares),
+        RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
+        RoutingSpec::Logit { scale_hours } => {
+            if !(scale_hours.is_finite() && (0.01..=10_000.0).contains(&scale_hours)) {
+                return Err(InvalidField::new(
+                    path.key("logit").key("scale_hours"),
+                    scale_hours,
+                    "a scale from 0.01 to 10000 hours",
+                ));
+            }
+            Arc::new(Logit { scale_hours })
+        }
+    })
 }
 
 fn days(path: FieldPath, v: f64, allow_zero: bool) -> Result<SimDuration, InvalidField> {

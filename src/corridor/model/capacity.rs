@@ -48,6 +48,7 @@ impl CorridorModel<'_> {
             self.note_cap(pid, now);
         }
         if random {
+            self.ports[pid.index()].random_closed_since = Some(now);
             let rc = self
                 .net
                 .port(pid)
@@ -64,6 +65,7 @@ impl CorridorModel<'_> {
         let port = &mut self.ports[pid.index()];
         port.closures -= 1;
         if random {
+            port.random_closed_since = None;
             let rc = self
                 .net
                 .port(pid)
@@ -336,6 +338,54 @@ impl CorridorModel<'_> {
             CutTarget::Section(x) => &self.sections[x.index()].cuts_on,
         };
         counts.iter().filter(|&&n| n > 0).count() as u32
+    }
+
+    /// When port `pid`, stopped now, is expected to open again, from what
+    /// the railway knows: the end of a planned closure or of a dated cut,
+    /// the next dated change that opens it, and for a random stoppage or a
+    /// random cut its mean length from its start (at least now). `None`
+    /// when nothing in force says (a change to zero that stays).
+    pub(super) fn expected_reopening(&self, pid: PortId, now: SimTime) -> Option<SimTime> {
+        let port = self.net.port(pid);
+        let state = &self.ports[pid.index()];
+        let day = now.as_days_f64();
+        let at = |d: f64| {
+            SimTime::ZERO + SimDuration::try_from_hours_f64(d * 24.0).unwrap_or(SimDuration::ZERO)
+        };
+        let after = |h: f64| now + SimDuration::try_from_hours_f64(h).unwrap_or(SimDuration::ZERO);
+        let mut until = now;
+        for w in &port.scheduled_closures {
+            let end = w.start_day + w.hours / 24.0;
+            if w.start_day <= day && day < end {
+                until = until.max(at(end));
+            }
+        }
+        if let (Some(since), Some(rc)) = (state.random_closed_since, &port.random_closures) {
+            let end = since
+                + SimDuration::try_from_hours_f64(rc.duration.mean_hours())
+                    .unwrap_or(SimDuration::ZERO);
+            until = until.max(end);
+        }
+        if state.change.capacity <= 0.0 {
+            let next = port
+                .changes
+                .iter()
+                .find(|c| c.from_day > day && c.cut.capacity > 0.0)
+                .map(|c| c.from_day)
+                .or(port.opens_day.filter(|&d| d > day))?;
+            until = until.max(at(next));
+        }
+        for (k, c) in port.cuts.iter().enumerate() {
+            if state.cuts_on[k] > 0 && c.cut.capacity <= 0.0 {
+                until = until.max(at(c.start_day + c.days));
+            }
+        }
+        for (j, r) in port.random_cuts.iter().enumerate() {
+            if state.cuts_on[port.cuts.len() + j] > 0 && r.cut.capacity <= 0.0 {
+                until = until.max(after(r.duration.mean_hours()));
+            }
+        }
+        Some(until)
     }
 }
 

@@ -111,6 +111,7 @@ impl CorridorModel<'_> {
             dest,
             route: destination.routes[0],
             decided: destination.routes.len() == 1,
+            choices_made: 0,
             route_uniform,
             pos: 0,
             consignments: vec![Consignment {
@@ -129,6 +130,7 @@ impl CorridorModel<'_> {
             track: NO_TRACK,
             locomotive: false,
             heading: 0,
+            heading_leg: 0,
         };
         let id = self.insert(train);
         self.tally.released(f, containers);

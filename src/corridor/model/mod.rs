@@ -49,6 +49,7 @@ mod purpose {
     pub const TURNAROUND: u64 = 5;
     pub const CUTS: u64 = 6;
     pub const LOCOMOTIVE: u64 = 7;
+    pub const CHOICE: u64 = 8;
 }
 
 /// The most trains the system holds before a replication gives up: no
@@ -127,6 +128,15 @@ pub struct CorridorModel<'a> {
     delay_threshold: SimDuration,
     tally: Tally,
     trace: Option<Vec<TraceRecord>>,
+    /// The choices on the way made at each place (indices into the
+    /// network's choices).
+    choices_at: Vec<Vec<u8>>,
+    /// Stream key of each choice (from its id).
+    choice_keys: Vec<u64>,
+    /// Trains on their way to each port side (past their route choice, not
+    /// yet at its border), by the leg they are on: the load that route
+    /// choice sees coming (see `commit_slot`).
+    committed_on: Vec<u32>,
 }
 
 /// Settings of one corridor run.
@@ -191,7 +201,6 @@ impl<'a> CorridorModel<'a> {
                             SideState {
                                 siding: Siding::new(classes),
                                 border_by_class: vec![0; classes],
-                                committed: 0,
                                 banned: vec![false; classes],
                                 handed_today_by_class: vec![0; classes],
                                 wagons_available: cfg.wagon_pool.as_ref().map_or(0, |w| w.wagons),
@@ -219,6 +228,7 @@ impl<'a> CorridorModel<'a> {
                         rng: stream_rng(seed, replication, purpose::CLOSURE ^ key),
                         key,
                         cut_rng: cut_streams(seed, replication, key, port.random_cuts.len()),
+                        random_closed_since: None,
                     }
                 })
                 .collect(),
@@ -242,6 +252,16 @@ impl<'a> CorridorModel<'a> {
             delay_threshold,
             tally: Tally::new(net, start, start + horizon),
             trace: trace.then(Vec::new),
+            choices_at: (0..net.places().len())
+                .map(|p| {
+                    (0..net.choices().len())
+                        .filter(|&c| net.choices()[c].at.contains(&PlaceId(p as u32)))
+                        .map(|c| c as u8)
+                        .collect()
+                })
+                .collect(),
+            choice_keys: net.choices().iter().map(|c| stream_key(&c.id)).collect(),
+            committed_on: vec![0; net.ports().len() * 2 * net.sections().len()],
         };
         let mut sim = Simulation::with_capacity(model, 1024);
         let (m, s) = sim.parts_mut();

@@ -2,12 +2,15 @@
 //! section's capacity binds, choose among their candidate routes at the
 //! decision point, and are delivered at their destination.
 
-use super::{CorridorEvent, CorridorModel, TrainId, to_duration};
-use crate::corridor::ids::{Direction, GaugeChange, RouteId, SectionId};
+use rand::RngExt;
+
+use super::{CorridorEvent, CorridorModel, TrainId, purpose, to_duration};
+use crate::corridor::ids::{ClassId, Direction, GaugeChange, PortId, RouteId, SectionId};
 use crate::corridor::network::PlaceKind;
 use crate::corridor::report::TraceEvent;
-use crate::corridor::routing::{RoutingContext, pick_by_share};
+use crate::corridor::routing::{RoutingContext, RoutingPolicy, pick_by_share};
 use crate::engine::Scheduler;
+use crate::rng::stream_rng;
 use crate::time::{SimDuration, SimTime};
 
 impl CorridorModel<'_> {
@@ -17,17 +20,19 @@ impl CorridorModel<'_> {
     pub(super) fn depart(&mut self, id: TrainId, s: &mut Scheduler<CorridorEvent>) -> bool {
         let now = s.now();
         let net = self.net;
-        let (flow, dest, pos, decided) = {
-            let t = self.train(id);
-            (t.flow, t.dest, t.pos, t.decided)
+        let (flow, dest, here, decided) = {
+            let t = self.train_ref(id);
+            (t.flow, t.dest, net.route(t.route).places[t.pos], t.decided)
         };
-        if !decided && pos >= net.flow(flow).destinations[dest].decision_index {
-            self.choose_route(id, pos, now);
+        if !decided && here == net.flow(flow).destinations[dest].decision_place(net) {
+            self.choose_route(id, now);
         }
-        if self.train_ref(id).heading == 0 {
-            self.commit_ahead(id);
+        if !self.choices_at[here.index()].is_empty() {
+            self.choose_on_the_way(id, now);
         }
-        let (sec, reversed) = net.route(self.train_ref(id).route).legs[pos];
+        self.commit_ahead(id);
+        let (route, pos) = (self.train_ref(id).route, self.train_ref(id).pos);
+        let (sec, reversed) = net.route(route).legs[pos];
         let o = usize::from(reversed);
         let cap = net.sections()[sec.index()].capacity_trains;
         let on = self.trains_on(sec, o);
@@ -175,15 +180,32 @@ impl CorridorModel<'_> {
 
     /// A train whose route is set, leaving for the next leg, counts as
     /// committed to the next port on its route (if any) until it reaches
-    /// that port's border.
+    /// that port's border, on the leg it is on: route choice counts the
+    /// trains committed to a port on the legs between it and the port,
+    /// those that will get there first.
     fn commit_ahead(&mut self, id: TrainId) {
         let net = self.net;
         let t = self.train_ref(id);
+        if t.heading != 0 {
+            // Already committed: it moves on to the next leg.
+            let leg = net.route(t.route).legs[t.pos].0;
+            let dir = net.flow(t.flow).direction;
+            let pid = PortId(t.heading - 1);
+            let (from, to) = (
+                self.commit_slot(pid, dir, SectionId(t.heading_leg)),
+                self.commit_slot(pid, dir, leg),
+            );
+            self.committed_on[from] -= 1;
+            self.committed_on[to] += 1;
+            self.train(id).heading_leg = leg.0;
+            return;
+        }
         if !t.decided {
             return;
         }
         let dir = net.flow(t.flow).direction;
         let route = net.route(t.route);
+        let leg = route.legs[t.pos].0;
         let next =
             route.places[t.pos + 1..]
                 .iter()
@@ -192,8 +214,11 @@ impl CorridorModel<'_> {
                     _ => None,
                 });
         if let Some(pid) = next {
-            self.ports[pid.index()].sides[dir.index()].committed += 1;
-            self.train(id).heading = pid.0 + 1;
+            let slot = self.commit_slot(pid, dir, leg);
+            self.committed_on[slot] += 1;
+            let t = self.train(id);
+            t.heading = pid.0 + 1;
+            t.heading_leg = leg.0;
         }
     }
 
@@ -207,31 +232,152 @@ impl CorridorModel<'_> {
         })
     }
 
-    fn choose_route(&mut self, id: TrainId, pos: usize, now: SimTime) {
+    /// The flow's own choice, at its decision point: the train takes one
+    /// of its destination's candidate routes, at the decision point's place
+    /// on it.
+    fn choose_route(&mut self, id: TrainId, now: SimTime) {
         let net = self.net;
-        let (flow_id, dest, uniform) = {
-            let t = self.train(id);
-            (t.flow, t.dest, t.route_uniform)
+        let (flow_id, dest, uniform, class) = {
+            let t = self.train_ref(id);
+            (t.flow, t.dest, t.route_uniform, t.class)
         };
         let flow = net.flow(flow_id);
-        let routes = &flow.destinations[dest].routes;
-        // A candidate through a port not yet open is not one yet: the
-        // policy chooses among the others, with their shares renormalised,
-        // exactly as if the port were not in the network.
-        let mut open: Vec<usize> = (0..routes.len())
-            .filter(|&k| !self.passes_unopened(routes[k], pos, now))
+        let d = &flow.destinations[dest];
+        let cands: Vec<(RouteId, usize)> =
+            d.routes.iter().map(|&r| (r, d.decision_index)).collect();
+        let k = self.pick(
+            &cands,
+            &flow.shares,
+            &flow.route_bias_hours,
+            &*flow.policy,
+            uniform,
+            class,
+            flow.direction,
+            now,
+        );
+        let t = self.train(id);
+        t.route = cands[k].0;
+        t.pos = d.decision_index;
+        t.decided = true;
+    }
+
+    /// The choices on the way at the train's place that apply to it and
+    /// that it has not made yet, in the order of the network's choices.
+    fn choose_on_the_way(&mut self, id: TrainId, now: SimTime) {
+        let net = self.net;
+        let here = {
+            let t = self.train_ref(id);
+            net.route(t.route).places[t.pos]
+        };
+        for i in 0..self.choices_at[here.index()].len() {
+            let c = usize::from(self.choices_at[here.index()][i]);
+            let choice = &net.choices()[c];
+            let t = self.train_ref(id);
+            let flow = net.flow(t.flow);
+            let destination = flow.destinations[t.dest].place;
+            if t.choices_made & (1 << c) != 0 {
+                continue;
+            }
+            let Some(candidates) =
+                choice.candidates(here, flow.direction, t.flow, t.class, destination)
+            else {
+                continue;
+            };
+            let (route, pos, class) = (t.route, t.pos, t.class);
+            self.train(id).choices_made |= 1 << c;
+            // The train's own commitment to the port ahead is not load it
+            // should see.
+            self.uncommit(id);
+            let cands: Vec<(RouteId, usize)> = candidates
+                .iter()
+                .map(|r| r.map_or((route, pos), |r| (r, 0)))
+                .collect();
+            let mut rng = stream_rng(
+                self.seed,
+                self.replication,
+                self.train_ref(id).key
+                    ^ purpose::CHOICE.rotate_left(48)
+                    ^ self.choice_keys[c].rotate_left(24),
+            );
+            let uniform: f64 = rng.random();
+            let k = self.pick(
+                &cands,
+                &choice.shares,
+                &choice.route_bias_hours,
+                &*choice.policy,
+                uniform,
+                class,
+                flow.direction,
+                now,
+            );
+            if candidates[k].is_none() {
+                continue;
+            }
+            let decision = flow.destinations[self.train_ref(id).dest].decision_place(net);
+            let t = self.train(id);
+            t.route = cands[k].0;
+            t.pos = 0;
+            // A train that has not made its flow's choice yet makes it if
+            // its new route still passes the decision point ahead.
+            if !t.decided && !net.route(t.route).places[1..].contains(&decision) {
+                t.decided = true;
+            }
+        }
+    }
+
+    /// The train no longer counts as committed to the port it was heading
+    /// for.
+    pub(super) fn uncommit(&mut self, id: TrainId) {
+        let dir = self.dir_of(id);
+        let t = self.train(id);
+        let heading = std::mem::take(&mut t.heading);
+        let leg = SectionId(t.heading_leg);
+        if heading > 0 {
+            let slot = self.commit_slot(PortId(heading - 1), dir, leg);
+            self.committed_on[slot] -= 1;
+        }
+    }
+
+    /// Where the trains committed to side `(pid, dir)` on leg `sec` are
+    /// counted.
+    fn commit_slot(&self, pid: PortId, dir: Direction, sec: SectionId) -> usize {
+        (pid.index() * 2 + dir.index()) * self.net.sections().len() + sec.index()
+    }
+
+    /// The index of the candidate taken among `cands` (each a route and the
+    /// train's place on it) by `policy`, with the train's `uniform` draw.
+    /// A candidate through a port not yet open is not one yet: the policy
+    /// chooses among the others, with their shares renormalised, exactly
+    /// as if the port were not in the network. A candidate through a side
+    /// or line that refuses the class now is not taken while another is
+    /// open: the choice falls among the open ones, in proportion to their
+    /// shares (equal without shares).
+    #[allow(clippy::too_many_arguments)] // the parts of one choice, for both kinds of choice
+    fn pick(
+        &self,
+        cands: &[(RouteId, usize)],
+        shares: &[f64],
+        bias: &[f64],
+        policy: &dyn RoutingPolicy,
+        uniform: f64,
+        class: ClassId,
+        dir: Direction,
+        now: SimTime,
+    ) -> usize {
+        let mut open: Vec<usize> = (0..cands.len())
+            .filter(|&k| !self.passes_unopened(cands[k].0, cands[k].1, now))
             .collect();
         if open.is_empty() {
-            open = (0..routes.len()).collect();
+            open = (0..cands.len()).collect();
         }
-        let shares: std::borrow::Cow<'_, [f64]> = if open.len() == routes.len() {
-            std::borrow::Cow::Borrowed(&flow.shares)
+        let renormalised: std::borrow::Cow<'_, [f64]> = if open.len() == cands.len() {
+            std::borrow::Cow::Borrowed(shares)
         } else {
-            let total: f64 = open.iter().map(|&k| flow.shares[k]).sum();
+            let total: f64 = open.iter().map(|&k| shares[k]).sum();
             open.iter()
                 .map(|&k| {
                     if total > 0.0 {
-                        flow.shares[k] / total
+                        shares[k] / total
                     } else {
                         1.0 / open.len() as f64
                     }
@@ -239,31 +385,25 @@ impl CorridorModel<'_> {
                 .collect()
         };
         let expected = |i: usize| {
-            let k = open[i];
-            self.expected_hours(routes[k], pos, flow.direction)
-                + flow.route_bias_hours.get(k).copied().unwrap_or(0.0)
+            let (route, pos) = cands[open[i]];
+            self.expected_hours(route, pos, dir, now) + bias.get(open[i]).copied().unwrap_or(0.0)
         };
         let ctx = RoutingContext {
             candidates: open.len(),
-            shares: &shares,
+            shares: &renormalised,
             uniform,
             expected_hours: &expected,
         };
-        let mut k = open[flow.policy.choose(&ctx).min(open.len() - 1)];
-        // A candidate through a side that refuses the class now is not
-        // taken while another is open: the choice falls among the open
-        // ones, in proportion to their shares (equal without shares).
-        let class = self.train_ref(id).class;
+        let mut k = open[policy.choose(&ctx).min(open.len() - 1)];
         let refused = |j: usize| {
-            self.passes_unopened(routes[j], pos, now)
-                || self
-                    .route_refused(routes[j], pos, class, flow.direction)
-                    .is_some()
+            let (route, pos) = cands[j];
+            self.passes_unopened(route, pos, now)
+                || self.route_refused(route, pos, class, dir).is_some()
         };
-        if routes.len() > 1 && refused(k) {
-            let open: Vec<usize> = (0..routes.len()).filter(|&j| !refused(j)).collect();
+        if cands.len() > 1 && refused(k) {
+            let open: Vec<usize> = (0..cands.len()).filter(|&j| !refused(j)).collect();
             if !open.is_empty() {
-                let weight = |j: usize| flow.shares.get(j).copied().unwrap_or(1.0);
+                let weight = |j: usize| shares.get(j).copied().unwrap_or(1.0);
                 let total: f64 = open.iter().map(|&j| weight(j)).sum();
                 let pick = if total > 0.0 {
                     pick_by_share(open.iter().map(|&j| weight(j) / total), uniform)
@@ -273,9 +413,7 @@ impl CorridorModel<'_> {
                 k = open[pick];
             }
         }
-        let t = self.train(id);
-        t.route = routes[k];
-        t.decided = true;
+        k
     }
 
     /// Expected time from place `pos` of `route` to its end \[h\]: mean
@@ -283,13 +421,19 @@ impl CorridorModel<'_> {
     /// paths' spacing; at each port, mean processing and the work ahead:
     /// the trains in its yard, at its border and on their way to it
     /// (committed), at its tracks' rate and its handover cap as cuts leave
-    /// it. A port stopped now, or a line stopped by a cut, makes it
-    /// infinite.
-    fn expected_hours(&self, route: RouteId, pos: usize, dir: Direction) -> f64 {
+    /// it, less what the port gets through while the train travels to it
+    /// (a fluid queue: the committed trains arrive before this one, and the
+    /// port serves at its rate meanwhile). A port stopped now adds the time
+    /// until it is expected to open again (a planned closure's or a dated
+    /// cut's end, a random stoppage's mean length); one stopped with no
+    /// known end, or a line stopped by a cut, makes it infinite.
+    fn expected_hours(&self, route: RouteId, pos: usize, dir: Direction, now: SimTime) -> f64 {
         let net = self.net;
         let route = net.route(route);
         let mut hours = 0.0;
-        for &(sec, reversed) in &route.legs[pos.min(route.legs.len())..] {
+        // The committed trains on the legs from here to the next port.
+        let mut legs_from = pos;
+        for (i, &(sec, reversed)) in route.legs.iter().enumerate().skip(pos) {
             let section = &net.sections()[sec.index()];
             hours += section.running.mean_hours();
             let state = &self.sections[sec.index()];
@@ -304,29 +448,43 @@ impl CorridorModel<'_> {
                 };
                 hours += 24.0 * waiting as f64 / (paths * state.factor);
             }
-        }
-        for &place in &route.places[pos + 1..] {
-            if let PlaceKind::Port(pid) = net.place(place).kind {
-                let port = net.port(pid);
-                let cfg = &port.sides[dir.index()];
-                let side = &self.ports[pid.index()].sides[dir.index()];
-                let border =
-                    (side.siding.len() + side.held.len()) as f64 + f64::from(side.committed);
-                hours += port.mean_processing_hours(dir);
-                if port.change != GaugeChange::None {
-                    let ahead = f64::from(side.in_yard) + border;
-                    let track_hours =
-                        cfg.transshipment.mean_hours() + cfg.track_release.mean_hours();
-                    hours += ahead * track_hours / f64::from(cfg.tracks);
-                }
-                if cfg.handover_cap_per_day.is_some() {
-                    match self.effective_cap(pid, dir) {
-                        Some(0) => return f64::INFINITY,
-                        Some(cap) => hours += 24.0 * border / f64::from(cap),
-                        None => {}
-                    }
-                }
+            let PlaceKind::Port(pid) = net.place(route.places[i + 1]).kind else {
+                continue;
+            };
+            let port = net.port(pid);
+            let cfg = &port.sides[dir.index()];
+            let side = &self.ports[pid.index()].sides[dir.index()];
+            let committed: u32 = route.legs[legs_from..=i]
+                .iter()
+                .map(|&(leg, _)| self.committed_on[self.commit_slot(pid, dir, leg)])
+                .sum();
+            legs_from = i + 1;
+            let border = (side.siding.len() + side.held.len()) as f64 + f64::from(committed);
+            // Time to get there: the work ahead that is done by then is not
+            // waited for.
+            let travel = hours;
+            hours += port.mean_processing_hours(dir);
+            if port.change != GaugeChange::None {
+                let ahead = f64::from(side.in_yard) + border;
+                let track_hours = cfg.transshipment.mean_hours() + cfg.track_release.mean_hours();
+                hours += (ahead * track_hours / f64::from(cfg.tracks) - travel).max(0.0);
             }
+            // A stopped port is waited for until it is expected to open
+            // again, and the trains ahead then go at its usual cap.
+            let (reopens, cap) = match self.effective_cap(pid, dir) {
+                Some(0) => match self.expected_reopening(pid, now) {
+                    Some(t) => (
+                        t.since(now).map_or(0.0, |d| d.as_hours_f64()),
+                        cfg.handover_cap_per_day,
+                    ),
+                    None => return f64::INFINITY,
+                },
+                cap => (0.0, cap),
+            };
+            let backlog = cap
+                .filter(|&c| c > 0)
+                .map_or(0.0, |c| 24.0 * border / f64::from(c));
+            hours += (reopens + backlog - travel).max(0.0);
         }
         hours
     }

@@ -50,8 +50,7 @@ impl CorridorModel<'_> {
         let dir = self.dir_of(id);
         self.tally.port_arrival(pid, dir, now);
         if self.train_ref(id).heading == pid.0 + 1 {
-            self.train(id).heading = 0;
-            self.ports[pid.index()].sides[dir.index()].committed -= 1;
+            self.uncommit(id);
         }
         let cfg = &self.net.port(pid).sides[dir.index()];
         let class = self.train_ref(id).class;

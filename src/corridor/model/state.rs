@@ -85,9 +85,6 @@ pub(super) struct SideState {
     pub(super) held: VecDeque<TrainId>,
     /// Trains of each class at the border (siding and held), for bans.
     pub(super) border_by_class: Vec<u32>,
-    /// Trains on their way to this side (past their route choice, not yet
-    /// at the border): the load that route choice sees coming.
-    pub(super) committed: u32,
     /// Whether each class is refused at its origin now.
     pub(super) banned: Vec<bool>,
     /// Trains refused at their origin by this side's ban, waiting there.
@@ -150,6 +147,8 @@ pub(super) struct PortState {
     pub(super) cut_rng: Vec<SimRng>,
     /// The port's stream key, from its id.
     pub(super) key: u64,
+    /// When the random stoppage in force (if any) began.
+    pub(super) random_closed_since: Option<SimTime>,
 }
 
 /// Trains on one direction of a section, and those waiting to enter it.

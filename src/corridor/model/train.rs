@@ -31,6 +31,8 @@ pub(super) struct Train {
     /// Chosen route, or the first candidate until the decision point.
     pub(super) route: RouteId,
     pub(super) decided: bool,
+    /// The choices on the way made (bit `c` for the network's choice `c`).
+    pub(super) choices_made: u32,
     /// The uniform draw the routing policy gets at the decision point.
     pub(super) route_uniform: f64,
     /// Index of the current place in the route.
@@ -60,6 +62,8 @@ pub(super) struct Train {
     /// The port the train is on its way to (index + 1), counted in that
     /// side's trains committed to it; 0 for none.
     pub(super) heading: u32,
+    /// The leg on which it is counted as committed to that port.
+    pub(super) heading_leg: u32,
 }
 
 /// What a train formed by consolidation takes from the first train of its
@@ -71,6 +75,7 @@ pub(super) struct Template {
     pub(super) dest: usize,
     pub(super) route: RouteId,
     pub(super) decided: bool,
+    pub(super) choices_made: u32,
     pub(super) route_uniform: f64,
     pub(super) pos: usize,
     pub(super) key: u64,
@@ -85,6 +90,7 @@ impl Template {
             dest: t.dest,
             route: t.route,
             decided: t.decided,
+            choices_made: t.choices_made,
             route_uniform: t.route_uniform,
             pos: t.pos,
             key: t.key,
@@ -105,6 +111,7 @@ impl Template {
             dest: self.dest,
             route: self.route,
             decided: self.decided,
+            choices_made: self.choices_made,
             route_uniform: self.route_uniform,
             pos: self.pos,
             consignments,
@@ -118,6 +125,7 @@ impl Template {
             track: NO_TRACK,
             locomotive: false,
             heading: 0,
+            heading_leg: 0,
         }
     }
 }
