@@ -19,6 +19,9 @@ use super::routing::RoutingPolicy;
 /// The most choices a network may have (each train keeps a bit for each).
 pub const MAX_CHOICES: usize = 32;
 
+// Each train keeps the choices it has made in a `u32`.
+const _: () = assert!(MAX_CHOICES <= 32);
+
 /// What a choice is, before validation: the input of
 /// [`NetworkBuilder::choice`](super::NetworkBuilder::choice).
 #[derive(Clone)]

@@ -5,7 +5,9 @@ use super::builder::{NetworkBuilder, check_id, path};
 use super::checks::{MAX_YEARS, check_shares};
 use super::choices::{Choice, ChoiceDef, MAX_CHOICES};
 use super::ids::{FlowId, PlaceId, RouteId};
-use super::network::{ClassAtSide, Destination, Flow, FlowDef, Handling, PlaceKind, Route};
+use super::network::{
+    ClassAtSide, Destination, Flow, FlowDef, Handling, Network, PlaceKind, Route,
+};
 use super::routes::{Graph, decision_index};
 use crate::error::{FieldPath, InvalidField};
 
@@ -503,4 +505,11 @@ fn check_bias(at: FieldPath, bias: &[f64], candidates: usize) -> Result<(), Inva
         }
     }
     Ok(())
+}
+
+impl Destination {
+    /// The place where trains bound here make their flow's choice.
+    pub fn decision_place(&self, net: &Network) -> PlaceId {
+        net.route(self.routes[0]).places[self.decision_index]
+    }
 }

@@ -592,13 +592,6 @@ pub struct Destination {
     pub decision_index: usize,
 }
 
-impl Destination {
-    /// The place where trains bound here make their flow's choice.
-    pub fn decision_place(&self, net: &Network) -> PlaceId {
-        net.route(self.routes[0]).places[self.decision_index]
-    }
-}
-
 /// A validated flow of trains from one origin to a mix of destinations.
 #[derive(Clone)]
 pub struct Flow {
@@ -735,32 +728,6 @@ impl Network {
     /// average weighted by the days of each month is exactly 1.
     pub fn seasonality(&self) -> &[f64; 12] {
         &self.seasonality
-    }
-
-    /// Whether the network's inputs stay the same over time, so that a run
-    /// settles into a steady state: no seasonality, no growth, no port
-    /// opening later, no planned closures, no dated changes or cuts, no
-    /// random cuts with a seasonal profile. Only then does a warm-up check
-    /// mean something.
-    pub fn is_stationary(&self) -> bool {
-        let flat = |w: &[f64; 12]| w.iter().all(|&x| x == w[0]);
-        flat(&self.seasonality)
-            && self
-                .flows
-                .iter()
-                .all(|f| f.year_factors.iter().all(|&y| y == 1.0))
-            && self.ports.iter().all(|p| {
-                p.opens_day.is_none()
-                    && p.scheduled_closures.is_empty()
-                    && p.changes.is_empty()
-                    && p.cuts.is_empty()
-                    && p.random_cuts.iter().all(|c| flat(&c.monthly_weights))
-            })
-            && self.sections.iter().all(|s| {
-                s.changes.is_empty()
-                    && s.cuts.is_empty()
-                    && s.random_cuts.iter().all(|c| flat(&c.monthly_weights))
-            })
     }
 
     /// The calendar year in which the run starts (day 0 is its 1 January),

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::network::Network;
 use crate::stats::OnlineStats;
 use crate::time::{SimDuration, SimTime};
 
@@ -76,5 +77,33 @@ pub fn years_of(
             });
         }
         k += 1;
+    }
+}
+
+impl Network {
+    /// Whether the network's inputs stay the same over time, so that a run
+    /// settles into a steady state: no seasonality, no growth, no port
+    /// opening later, no planned closures, no dated changes or cuts, no
+    /// random cuts with a seasonal profile. Only then does a warm-up check
+    /// mean something.
+    pub fn is_stationary(&self) -> bool {
+        let flat = |w: &[f64; 12]| w.iter().all(|&x| x == w[0]);
+        flat(&self.seasonality)
+            && self
+                .flows
+                .iter()
+                .all(|f| f.year_factors.iter().all(|&y| y == 1.0))
+            && self.ports.iter().all(|p| {
+                p.opens_day.is_none()
+                    && p.scheduled_closures.is_empty()
+                    && p.changes.is_empty()
+                    && p.cuts.is_empty()
+                    && p.random_cuts.iter().all(|c| flat(&c.monthly_weights))
+            })
+            && self.sections.iter().all(|s| {
+                s.changes.is_empty()
+                    && s.cuts.is_empty()
+                    && s.random_cuts.iter().all(|c| flat(&c.monthly_weights))
+            })
     }
 }

@@ -9,8 +9,10 @@
 //! Variants (`[variants.NAME]`) are partial scenarios laid over the base:
 //! tables merge key by key, any other value replaces the base's.
 
+mod dist_spec;
 mod experiment;
 mod locate;
+mod routes;
 pub mod spec;
 mod validate;
 

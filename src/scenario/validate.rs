@@ -3,30 +3,24 @@
 //! what is left here is what only a file has (ids as text, gauges in
 //! millimetres, distributions as written), each mapped with its path.
 
-use std::sync::Arc;
-
 use super::experiment::{Experiment, MAX_TRAINS_PER_REPLICATION, SweepSettings};
+use super::routes::{at, lookup, routing};
 use super::spec::{
     AcceptanceSpec, ArrivalSpec, ChangeSpec, ClassAtSideSpec, CutSpec, DirectionSpec, DistSpec,
     ExperimentSpec, GaugeChangeSpec, HandlingSpec, HoldSpec, NodeKindSpec, PortSideSpec,
-    RandomCutSpec, RefusedSpec, RoutingSpec, ScenarioSpec,
+    RandomCutSpec, RefusedSpec, ScenarioSpec,
 };
 use crate::corridor::{
-    Acceptance, ArrivalProcess, BorderPort, Change, ChoiceDef, ClassAtSide, ClassId, ClosureWindow,
-    Cut, DatedCut, Direction, FixedShares, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist,
-    LocomotivePool, Logit, Network, NetworkBuilder, PlaceId, PortSide, RandomClosures, RandomCuts,
-    Refused, RoutingPolicy, Section, ShortestExpectedDelay, TrafficClass, WagonPool, WorkingHours,
-    metric_keys,
+    Acceptance, ArrivalProcess, BorderPort, Change, ClassAtSide, ClassId, ClosureWindow, Cut,
+    DatedCut, Direction, FlowDef, Gauge, GaugeChange, Handling, Hold, HoursDist, LocomotivePool,
+    Network, NetworkBuilder, PortSide, RandomClosures, RandomCuts, Refused, Section, TrafficClass,
+    WagonPool, WorkingHours, metric_keys,
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::MetricKey;
 use crate::metric::is_identifier;
 use crate::montecarlo::{MAX_REPLICATIONS, StoppingRule};
 use crate::time::SimDuration;
-
-fn at(root: &str, id: &str) -> FieldPath {
-    FieldPath::root().key(root).key(id)
-}
 
 fn dist(path: FieldPath, spec: &DistSpec) -> Result<HoursDist, InvalidField> {
     spec.to_dist()
@@ -432,10 +426,6 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             },
         )?;
     }
-    let lookup = |b: &NetworkBuilder, path: FieldPath, id: &str| -> Result<PlaceId, InvalidField> {
-        b.place_id(id)
-            .ok_or_else(|| InvalidField::new(path, format!("'{id}'"), "the id of a node or port"))
-    };
     for (id, s) in &spec.sections {
         let path = at("sections", id);
         let from = lookup(&b, path.clone().key("from"), &s.from)?;
@@ -578,60 +568,7 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
             },
         )?;
     }
-    for (id, c) in &spec.choices {
-        let path = at("choices", id);
-        let places = |key: &str, ids: &[String]| -> Result<Vec<PlaceId>, InvalidField> {
-            ids.iter()
-                .enumerate()
-                .map(|(i, v)| lookup(&b, path.clone().key(key).index(i), v))
-                .collect()
-        };
-        let mut via = Vec::new();
-        for (k, stops) in c.via.iter().enumerate() {
-            let mut route = Vec::new();
-            for (j, v) in stops.iter().enumerate() {
-                route.push(lookup(&b, path.clone().key("via").index(k).index(j), v)?);
-            }
-            via.push(route);
-        }
-        let mut classes = Vec::new();
-        for (i, name) in c.classes.iter().enumerate() {
-            classes.push(b.class_id(name).ok_or_else(|| {
-                InvalidField::new(
-                    path.clone().key("classes").index(i),
-                    format!("'{name}'"),
-                    "`container` or the id of a class under [classes]",
-                )
-            })?);
-        }
-        let mut flows = Vec::new();
-        for (i, name) in c.flows.iter().enumerate() {
-            flows.push(b.flow_id(name).ok_or_else(|| {
-                InvalidField::new(
-                    path.clone().key("flows").index(i),
-                    format!("'{name}'"),
-                    "the id of a flow",
-                )
-            })?);
-        }
-        b.choice(
-            id,
-            ChoiceDef {
-                flows,
-                at: places("at", &c.at)?,
-                direction: match c.direction {
-                    DirectionSpec::Westbound => Direction::Westbound,
-                    DirectionSpec::Eastbound => Direction::Eastbound,
-                },
-                destinations: places("destinations", &c.destinations)?,
-                classes,
-                via,
-                shares: c.shares.clone(),
-                routing: routing(path.clone().key("routing"), c.routing)?,
-                route_bias_hours: c.route_bias_hours.clone(),
-            },
-        )?;
-    }
+    super::routes::choices(spec, &mut b)?;
     for (name, members) in &spec.groups {
         let mut ids = Vec::new();
         for (i, m) in members.iter().enumerate() {
@@ -640,24 +577,6 @@ pub(super) fn network(spec: &ScenarioSpec) -> Result<Network, InvalidField> {
         b.group(name, &ids)?;
     }
     b.build()
-}
-
-/// The routing policy a flow or a choice names.
-fn routing(path: FieldPath, spec: RoutingSpec) -> Result<Arc<dyn RoutingPolicy>, InvalidField> {
-    Ok(match spec {
-        RoutingSpec::FixedShares => Arc::new(FixedShares),
-        RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
-        RoutingSpec::Logit { scale_hours } => {
-            if !(scale_hours.is_finite() && (0.01..=10_000.0).contains(&scale_hours)) {
-                return Err(InvalidField::new(
-                    path.key("logit").key("scale_hours"),
-                    scale_hours,
-                    "a scale from 0.01 to 10000 hours",
-                ));
-            }
-            Arc::new(Logit { scale_hours })
-        }
-    })
 }
 
 fn days(path: FieldPath, v: f64, allow_zero: bool) -> Result<SimDuration, InvalidField> {

@@ -341,49 +341,67 @@ impl CorridorModel<'_> {
     }
 
     /// When port `pid`, stopped now, is expected to open again, from what
-    /// the railway knows: the end of a planned closure or of a dated cut,
-    /// the next dated change that opens it, and for a random stoppage or a
-    /// random cut its mean length from its start (at least now). `None`
-    /// when nothing in force says (a change to zero that stays).
+    /// the railway knows: the end of the planned closures in force (one
+    /// running into the next), of the dated cuts in force, the first dated
+    /// change or opening day that opens it, and for a random stoppage its
+    /// mean length from its start, for a random cut in force its mean
+    /// length from now. `None` when nothing in force says (a change to
+    /// zero that stays).
     pub(super) fn expected_reopening(&self, pid: PortId, now: SimTime) -> Option<SimTime> {
         let port = self.net.port(pid);
         let state = &self.ports[pid.index()];
-        let day = now.as_days_f64();
         let at = |d: f64| {
             SimTime::ZERO + SimDuration::try_from_hours_f64(d * 24.0).unwrap_or(SimDuration::ZERO)
         };
-        let after = |h: f64| now + SimDuration::try_from_hours_f64(h).unwrap_or(SimDuration::ZERO);
+        let after = |t: SimTime, h: f64| {
+            t + SimDuration::try_from_hours_f64(h).unwrap_or(SimDuration::ZERO)
+        };
         let mut until = now;
-        for w in &port.scheduled_closures {
-            let end = w.start_day + w.hours / 24.0;
-            if w.start_day <= day && day < end {
-                until = until.max(at(end));
-            }
-        }
         if let (Some(since), Some(rc)) = (state.random_closed_since, &port.random_closures) {
-            let end = since
-                + SimDuration::try_from_hours_f64(rc.duration.mean_hours())
-                    .unwrap_or(SimDuration::ZERO);
-            until = until.max(end);
+            until = until.max(after(since, rc.duration.mean_hours()));
         }
         if state.change.capacity <= 0.0 {
-            let next = port
+            let day = now.as_days_f64();
+            let change = port
                 .changes
                 .iter()
                 .find(|c| c.from_day > day && c.cut.capacity > 0.0)
-                .map(|c| c.from_day)
-                .or(port.opens_day.filter(|&d| d > day))?;
+                .map(|c| c.from_day);
+            let opening = port.opens_day.filter(|&d| d > day);
+            let next = match (change, opening) {
+                (Some(c), Some(o)) => c.min(o),
+                (c, o) => c.or(o)?,
+            };
             until = until.max(at(next));
         }
-        for (k, c) in port.cuts.iter().enumerate() {
-            if state.cuts_on[k] > 0 && c.cut.capacity <= 0.0 {
-                until = until.max(at(c.start_day + c.days));
+        // Every reduction in force counts: a cut to a fraction of a small
+        // cap may leave it at zero.
+        for (j, r) in port.random_cuts.iter().enumerate() {
+            if state.cuts_on[port.cuts.len() + j] > 0 && r.cut.capacity < 1.0 {
+                until = until.max(after(now, r.duration.mean_hours()));
             }
         }
-        for (j, r) in port.random_cuts.iter().enumerate() {
-            if state.cuts_on[port.cuts.len() + j] > 0 && r.cut.capacity <= 0.0 {
-                until = until.max(after(r.duration.mean_hours()));
+        // Planned closures and dated cuts, chained: one that starts before
+        // the last ends extends the stop.
+        loop {
+            let day = until.as_days_f64();
+            let mut next = until;
+            for w in &port.scheduled_closures {
+                let end = w.start_day + w.hours / 24.0;
+                if w.start_day <= day && day < end {
+                    next = next.max(at(end));
+                }
             }
+            for c in &port.cuts {
+                let end = c.start_day + c.days;
+                if c.cut.capacity < 1.0 && c.start_day <= day && day < end {
+                    next = next.max(at(end));
+                }
+            }
+            if next == until {
+                break;
+            }
+            until = next;
         }
         Some(until)
     }

@@ -5,7 +5,7 @@
 use rand::RngExt;
 
 use super::{CorridorEvent, CorridorModel, TrainId, purpose, to_duration};
-use crate::corridor::ids::{ClassId, Direction, GaugeChange, PortId, RouteId, SectionId};
+use crate::corridor::ids::{ClassId, Direction, GaugeChange, PlaceId, PortId, RouteId, SectionId};
 use crate::corridor::network::PlaceKind;
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::{RoutingContext, RoutingPolicy, pick_by_share};
@@ -200,19 +200,28 @@ impl CorridorModel<'_> {
             self.train(id).heading_leg = leg.0;
             return;
         }
-        if !t.decided {
-            return;
-        }
         let dir = net.flow(t.flow).direction;
         let route = net.route(t.route);
         let leg = route.legs[t.pos].0;
-        let next =
-            route.places[t.pos + 1..]
-                .iter()
-                .find_map(|&place| match net.place(place).kind {
-                    PlaceKind::Port(pid) => Some(pid),
-                    _ => None,
-                });
+        let next = route.places[t.pos + 1..]
+            .iter()
+            .enumerate()
+            .find_map(|(i, &place)| match net.place(place).kind {
+                PlaceKind::Port(pid) => Some((i, pid)),
+                _ => None,
+            });
+        // A train whose flow has not chosen yet is committed only to a port
+        // before its decision point: the ones after are not settled.
+        let next = match next {
+            Some((i, pid)) if !t.decided => {
+                let decision = net.flow(t.flow).destinations[t.dest].decision_place(net);
+                route.places[t.pos + 1..=t.pos + 1 + i]
+                    .iter()
+                    .all(|&q| q != decision)
+                    .then_some(pid)
+            }
+            other => other.map(|(_, pid)| pid),
+        };
         if let Some(pid) = next {
             let slot = self.commit_slot(pid, dir, leg);
             self.committed_on[slot] += 1;
@@ -288,9 +297,16 @@ impl CorridorModel<'_> {
             // The train's own commitment to the port ahead is not load it
             // should see.
             self.uncommit(id);
+            // Staying, for a train that has not made its flow's choice yet,
+            // is worth the best of the flow's routes from here.
+            let stay = if self.train_ref(id).decided {
+                (route, pos)
+            } else {
+                self.best_own_route(id, here, now).unwrap_or((route, pos))
+            };
             let cands: Vec<(RouteId, usize)> = candidates
                 .iter()
-                .map(|r| r.map_or((route, pos), |r| (r, 0)))
+                .map(|r| r.map_or(stay, |r| (r, 0)))
                 .collect();
             let mut rng = stream_rng(
                 self.seed,
@@ -323,6 +339,32 @@ impl CorridorModel<'_> {
                 t.decided = true;
             }
         }
+    }
+
+    /// Of the train's own candidate routes that pass `here`, the open one
+    /// with the least expected time from here (its bias added), with the
+    /// train's place on it.
+    fn best_own_route(&self, id: TrainId, here: PlaceId, now: SimTime) -> Option<(RouteId, usize)> {
+        let net = self.net;
+        let t = self.train_ref(id);
+        let flow = net.flow(t.flow);
+        let mut best: Option<(f64, RouteId, usize)> = None;
+        for (k, &r) in flow.destinations[t.dest].routes.iter().enumerate() {
+            let Some(p) = net.route(r).places.iter().position(|&q| q == here) else {
+                continue;
+            };
+            if self.passes_unopened(r, p, now)
+                || self.route_refused(r, p, t.class, flow.direction).is_some()
+            {
+                continue;
+            }
+            let hours = self.expected_hours(r, p, flow.direction, now)
+                + flow.route_bias_hours.get(k).copied().unwrap_or(0.0);
+            if best.is_none_or(|(b, _, _)| hours < b) {
+                best = Some((hours, r, p));
+            }
+        }
+        best.map(|(_, r, p)| (r, p))
     }
 
     /// The train no longer counts as committed to the port it was heading

@@ -28,7 +28,8 @@ pub(super) struct Train {
     pub(super) class: ClassId,
     /// Index into the flow's destinations.
     pub(super) dest: usize,
-    /// Chosen route, or the first candidate until the decision point.
+    /// The route it is on: the flow's first candidate until its decision
+    /// point, the chosen one after, or a route from a choice on the way.
     pub(super) route: RouteId,
     pub(super) decided: bool,
     /// The choices on the way made (bit `c` for the network's choice `c`).
