@@ -232,7 +232,11 @@ fn staying_keeps_the_route_and_a_bias_decides() {
 
 #[test]
 fn bad_choices_name_the_field() {
-    let cases: [(&str, &str); 7] = [
+    let cases: [(&str, &str); 8] = [
+        (
+            "[choices.c]\nat = [\"fork\"]\ndirection = \"eastbound\"\ndestinations = [\"west\"]\nflows = [\"trains\"]\nvia = [[\"a\"], [\"b\"]]\n",
+            "choices.c.flows[0]: found 'trains' (westbound, class container), expected a flow of the choice's direction (eastbound) and classes",
+        ),
         (
             "[choices.c]\nat = [\"nowhere\"]\ndirection = \"westbound\"\ndestinations = [\"west\"]\nvia = [[\"a\"], [\"b\"]]\n",
             "choices.c.at[0]",

@@ -69,13 +69,9 @@ impl NetworkBuilder {
             }
         }
         let candidates = def.via.len().max(1);
-        check_bias(
-            at.clone().key("route_bias_hours"),
+        let shares = check_preferences(
+            &at,
             &def.route_bias_hours,
-            candidates,
-        )?;
-        let shares = check_shares(
-            at.clone().key("shares"),
             &def.shares,
             candidates,
             def.routing.uses_shares(),
@@ -261,9 +257,10 @@ impl NetworkBuilder {
     ///
     /// The first [`InvalidField`] under `choices.<id>`: a bad or used id, more
     /// than [`MAX_CHOICES`] choices, no place or a repeated one in `at`, no
-    /// destination or one that is not a hub, fewer than two candidates or
-    /// more than one that stays, shares or biases that do not fit the
-    /// candidates, a candidate with no gauge-consistent path from a place
+    /// destination or one that is not a hub, a listed flow of another
+    /// direction or class (its trains would never choose), fewer than two
+    /// candidates or more than one that stays, shares or biases that do not
+    /// fit the candidates, a candidate with no gauge-consistent path from a place
     /// through its places to a destination (`choices.<id>.via[k]`), or a
     /// port on a candidate that does not handle a class of the choice.
     pub fn choice(&mut self, id: &str, def: ChoiceDef) -> Result<(), InvalidField> {
@@ -324,12 +321,30 @@ impl NetworkBuilder {
                 "classes of the network",
             ));
         }
-        if let Some(f) = def.flows.iter().find(|f| f.index() >= self.flows.len()) {
-            return Err(InvalidField::new(
-                at.key("flows"),
-                f.index(),
-                "flows of the network",
-            ));
+        for (i, f) in def.flows.iter().enumerate() {
+            let Some((flow, _)) = self.flows.get(f.index()) else {
+                return Err(InvalidField::new(
+                    at.key("flows").index(i),
+                    f.index(),
+                    "a flow of the network",
+                ));
+            };
+            // A flow whose trains could never make the choice is a mistake.
+            if flow.direction != def.direction || !def.classes.contains(&flow.class) {
+                return Err(InvalidField::new(
+                    at.key("flows").index(i),
+                    format!(
+                        "'{}' ({}, class {})",
+                        flow.id,
+                        flow.direction.name(),
+                        self.classes[flow.class.index()].id
+                    ),
+                    format!(
+                        "a flow of the choice's direction ({}) and classes",
+                        def.direction.name()
+                    ),
+                ));
+            }
         }
         let candidates = def.via.len();
         if candidates < 2 {
@@ -346,13 +361,9 @@ impl NetworkBuilder {
                 "at most one candidate that stays on the current route ([])",
             ));
         }
-        check_bias(
-            at.clone().key("route_bias_hours"),
+        let shares = check_preferences(
+            &at,
             &def.route_bias_hours,
-            candidates,
-        )?;
-        let shares = check_shares(
-            at.clone().key("shares"),
             &def.shares,
             candidates,
             def.routing.uses_shares(),
@@ -481,6 +492,19 @@ impl NetworkBuilder {
         }
         Ok(())
     }
+}
+
+/// The biases (`route_bias_hours` under `at`) and the shares (`shares`) of
+/// `candidates` candidates: the shares as the policy uses them.
+fn check_preferences(
+    at: &FieldPath,
+    bias: &[f64],
+    shares: &[f64],
+    candidates: usize,
+    uses_shares: bool,
+) -> Result<Vec<f64>, InvalidField> {
+    check_bias(at.clone().key("route_bias_hours"), bias, candidates)?;
+    check_shares(at.clone().key("shares"), shares, candidates, uses_shares)
 }
 
 /// One finite bias of at most a year per candidate, or none.
