@@ -50,20 +50,18 @@ pub(super) fn routing(
 pub(super) fn choices(spec: &ScenarioSpec, b: &mut NetworkBuilder) -> Result<(), InvalidField> {
     for (id, c) in &spec.choices {
         let path = at("choices", id);
-        let places = |key: &str, ids: &[String]| -> Result<Vec<PlaceId>, InvalidField> {
+        let places = |list: FieldPath, ids: &[String]| -> Result<Vec<PlaceId>, InvalidField> {
             ids.iter()
                 .enumerate()
-                .map(|(i, v)| lookup(b, path.clone().key(key).index(i), v))
+                .map(|(i, v)| lookup(b, list.clone().index(i), v))
                 .collect()
         };
-        let mut via = Vec::new();
-        for (k, stops) in c.via.iter().enumerate() {
-            let mut route = Vec::new();
-            for (j, v) in stops.iter().enumerate() {
-                route.push(lookup(b, path.clone().key("via").index(k).index(j), v)?);
-            }
-            via.push(route);
-        }
+        let via = c
+            .via
+            .iter()
+            .enumerate()
+            .map(|(k, stops)| places(path.clone().key("via").index(k), stops))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut classes = Vec::new();
         for (i, name) in c.classes.iter().enumerate() {
             classes.push(b.class_id(name).ok_or_else(|| {
@@ -88,12 +86,12 @@ pub(super) fn choices(spec: &ScenarioSpec, b: &mut NetworkBuilder) -> Result<(),
             id,
             ChoiceDef {
                 flows,
-                at: places("at", &c.at)?,
+                at: places(path.clone().key("at"), &c.at)?,
                 direction: match c.direction {
                     DirectionSpec::Westbound => Direction::Westbound,
                     DirectionSpec::Eastbound => Direction::Eastbound,
                 },
-                destinations: places("destinations", &c.destinations)?,
+                destinations: places(path.clone().key("destinations"), &c.destinations)?,
                 classes,
                 via,
                 shares: c.shares.clone(),

@@ -13,7 +13,7 @@ use rand::RngExt;
 use rand_distr::Exp1;
 
 use super::demand::invert_intensity;
-use super::{CorridorEvent, CorridorModel, CutTarget, to_duration};
+use super::{CorridorEvent, CorridorModel, CutTarget, day_start, to_duration};
 use crate::corridor::ids::{ClassId, Direction, PortId, SectionId};
 use crate::corridor::network::{Cut, DatedCut, RandomClosures, RandomCuts};
 use crate::engine::Scheduler;
@@ -350,9 +350,6 @@ impl CorridorModel<'_> {
     pub(super) fn expected_reopening(&self, pid: PortId, now: SimTime) -> Option<SimTime> {
         let port = self.net.port(pid);
         let state = &self.ports[pid.index()];
-        let at = |d: f64| {
-            SimTime::ZERO + SimDuration::try_from_hours_f64(d * 24.0).unwrap_or(SimDuration::ZERO)
-        };
         let after = |t: SimTime, h: f64| {
             t + SimDuration::try_from_hours_f64(h).unwrap_or(SimDuration::ZERO)
         };
@@ -372,7 +369,7 @@ impl CorridorModel<'_> {
                 (Some(c), Some(o)) => c.min(o),
                 (c, o) => c.or(o)?,
             };
-            until = until.max(at(next));
+            until = until.max(day_start(next));
         }
         // Every reduction in force counts: a cut to a fraction of a small
         // cap may leave it at zero.
@@ -389,13 +386,13 @@ impl CorridorModel<'_> {
             for w in &port.scheduled_closures {
                 let end = w.start_day + w.hours / 24.0;
                 if w.start_day <= day && day < end {
-                    next = next.max(at(end));
+                    next = next.max(day_start(end));
                 }
             }
             for c in &port.cuts {
                 let end = c.start_day + c.days;
                 if c.cut.capacity < 1.0 && c.start_day <= day && day < end {
-                    next = next.max(at(end));
+                    next = next.max(day_start(end));
                 }
             }
             if next == until {

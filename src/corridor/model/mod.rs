@@ -440,13 +440,18 @@ impl<'a> CorridorModel<'a> {
     /// A stream of the train's own for `purpose` at `port` (its holds, its
     /// wagons' turnaround): the same in every variant for the same train.
     fn train_stream(&self, id: TrainId, purpose: u64, port: PortId) -> SimRng {
-        let key = self.train_ref(id).key;
+        // Keyed by the port's id, not its index: a variant that adds a port
+        // leaves every other port's draws in place.
+        self.train_stream_keyed(id, purpose, self.ports[port.index()].key)
+    }
+
+    /// Train `id`'s stream for `purpose` at the thing whose id hashes to
+    /// `key` (a port, a choice).
+    fn train_stream_keyed(&self, id: TrainId, purpose: u64, key: u64) -> SimRng {
         stream_rng(
             self.seed,
             self.replication,
-            // Keyed by the port's id, not its index: a variant that adds a
-            // port leaves every other port's draws in place.
-            key ^ purpose.rotate_left(48) ^ self.ports[port.index()].key.rotate_left(24),
+            self.train_ref(id).key ^ purpose.rotate_left(48) ^ key.rotate_left(24),
         )
     }
 
@@ -571,6 +576,13 @@ fn cut_streams(seed: u64, replication: u64, key: u64, n: usize) -> Vec<SimRng> {
 /// [`HoursDist`](super::HoursDist) are finite and non-negative; a product
 /// with a scale factor is capped at the largest accepted span.
 #[inline]
+/// The instant day `day` of the run begins (a validated day from 0 to
+/// 36525, to the millisecond, as the events dated by days are scheduled).
+fn day_start(day: f64) -> SimTime {
+    SimTime::ZERO
+        + SimDuration::try_from_hours_f64(day * 24.0).expect("validated: a day from 0 to 36525")
+}
+
 fn to_duration(hours: f64) -> SimDuration {
     SimDuration::try_from_hours_f64(hours.min(crate::time::MAX_SAMPLED_HOURS))
         .expect("validated distributions give finite, non-negative hours")

@@ -4,13 +4,12 @@
 
 use rand::RngExt;
 
-use super::{CorridorEvent, CorridorModel, TrainId, purpose, to_duration};
+use super::{CorridorEvent, CorridorModel, TrainId, day_start, purpose, to_duration};
 use crate::corridor::ids::{ClassId, Direction, GaugeChange, PlaceId, PortId, RouteId, SectionId};
 use crate::corridor::network::PlaceKind;
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::{RoutingContext, RoutingPolicy, pick_by_share};
 use crate::engine::Scheduler;
-use crate::rng::stream_rng;
 use crate::time::{SimDuration, SimTime};
 
 impl CorridorModel<'_> {
@@ -237,7 +236,7 @@ impl CorridorModel<'_> {
         let net = self.net;
         net.route(route).places[pos + 1..].iter().any(|&place| {
             matches!(net.place(place).kind, PlaceKind::Port(pid)
-                if net.port(pid).opens_day.is_some_and(|day| now < opening(day)))
+                if net.port(pid).opens_day.is_some_and(|day| now < day_start(day)))
         })
     }
 
@@ -308,14 +307,9 @@ impl CorridorModel<'_> {
                 .iter()
                 .map(|r| r.map_or(stay, |r| (r, 0)))
                 .collect();
-            let mut rng = stream_rng(
-                self.seed,
-                self.replication,
-                self.train_ref(id).key
-                    ^ purpose::CHOICE.rotate_left(48)
-                    ^ self.choice_keys[c].rotate_left(24),
-            );
-            let uniform: f64 = rng.random();
+            let uniform: f64 = self
+                .train_stream_keyed(id, purpose::CHOICE, self.choice_keys[c])
+                .random();
             let k = self.pick(
                 &cands,
                 &choice.shares,
@@ -559,11 +553,4 @@ impl CorridorModel<'_> {
             }
         }
     }
-}
-
-/// The instant a port that opens on `day` opens (to the millisecond, as its
-/// opening event is scheduled).
-fn opening(day: f64) -> SimTime {
-    SimTime::ZERO
-        + SimDuration::try_from_hours_f64(day * 24.0).expect("validated: a day from 0 to 36525")
 }
