@@ -1,8 +1,13 @@
-//! Corridor benchmarks: one replication of the reference corridor over one
-//! simulated year (events per second), and replications per second with 1
-//! and 2 threads in the same run.
+//! Corridor benchmarks: the anchors' three-port model as a scenario on the
+//! corridor model against the same model by hand (`benches/workloads`),
+//! per train, in the same run; one replication of the reference corridor
+//! over one simulated year (events per second); and replications per
+//! second with 1 and 2 threads.
 //!
-//! `cargo bench --bench corridor`
+//! `cargo bench --bench corridor`; `scripts/perf-table.sh` turns one run
+//! into the README's table.
+
+mod workloads;
 
 use std::hint::black_box;
 
@@ -12,6 +17,7 @@ use silkrail::montecarlo::{Arm, NoRows, Runner};
 use silkrail::scenario::Scenario;
 use silkrail::study::CorridorExperiment;
 use silkrail::time::SimDuration;
+use workloads::ports;
 
 fn settings(replication: u64) -> RunSettings {
     RunSettings {
@@ -22,6 +28,27 @@ fn settings(replication: u64) -> RunSettings {
         delay_threshold: SimDuration::from_hours(48),
         trace: false,
     }
+}
+
+fn bench_ports(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ports_trains");
+    g.sample_size(20);
+    for per_day in [24.0, 60.0] {
+        let scenario = ports::scenario(per_day);
+        let (_, hand) = ports::by_hand(per_day, 0);
+        let (_, model) = ports::on_corridor(&scenario, 0);
+        // Both release the same expected number of trains a year.
+        g.throughput(Throughput::Elements(hand));
+        let label = format!("{per_day:.0}_per_day");
+        g.bench_function(BenchmarkId::new("by_hand", &label), |b| {
+            b.iter(|| black_box(ports::by_hand(per_day, 0)))
+        });
+        g.throughput(Throughput::Elements(model));
+        g.bench_function(BenchmarkId::new("scenario", &label), |b| {
+            b.iter(|| black_box(ports::on_corridor(&scenario, 0)))
+        });
+    }
+    g.finish();
 }
 
 fn bench_replication(c: &mut Criterion) {
@@ -62,5 +89,5 @@ fn bench_threads(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_replication, bench_threads);
+criterion_group!(benches, bench_ports, bench_replication, bench_threads);
 criterion_main!(benches);

@@ -640,3 +640,27 @@ fn a_crossing_not_yet_open_changes_nothing() {
         assert!(compared > 500);
     }
 }
+
+/// Join-the-shortest-queue (the performance anchors' three-port model):
+/// trains go where the fewest are present, so the port with more tracks,
+/// which empties faster, gets more of them: 4, 3 and 2 tracks take
+/// strictly decreasing shares, and a fixed split would take a third each.
+#[test]
+fn shortest_queue_sends_more_trains_to_the_port_with_more_tracks() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/scenarios/three_ports.toml"
+    );
+    let s = Scenario::load(std::path::Path::new(path)).unwrap();
+    let r = CorridorModel::run(&s.network, settings(&s, 0, false));
+    let [p1, p2, p3] = ["p1", "p2", "p3"].map(|p| handed(&r, p));
+    assert!(p1 > p2 && p2 > p3, "handed over: {p1}, {p2}, {p3}");
+    // The EU border takes every train the three hand over but those still
+    // on their 24 h run or at a track when the year ends.
+    let eu = handed(&r, "eu");
+    assert!(
+        eu <= p1 + p2 + p3 && p1 + p2 + p3 - eu < 100,
+        "{eu} of {}",
+        p1 + p2 + p3
+    );
+}

@@ -62,6 +62,15 @@ struct Integrator {
 }
 
 impl DailySide {
+    /// A record with room for `days` days, so that closing a day in the
+    /// run allocates nothing.
+    pub(crate) fn with_days(days: usize) -> Self {
+        DailySide {
+            values: std::array::from_fn(|_| Vec::with_capacity(days)),
+            state: Integrator::default(),
+        }
+    }
+
     /// Brings the integrals to `now`, closing every day that ended.
     fn advance(&mut self, now: SimTime) {
         let now = now.as_millis();

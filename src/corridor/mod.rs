@@ -118,5 +118,7 @@ pub use report::{
     ClassFlowStats, ClassInfo, FlowStats, LineStats, NetworkStats, OdStats, PortStats,
     ReplicationReport, SectionStats, SideStats, TraceEvent, TraceRecord, ms_to_hours,
 };
-pub use routing::{FixedShares, Logit, RoutingContext, RoutingPolicy, ShortestExpectedDelay};
+pub use routing::{
+    FixedShares, Logit, RoutingContext, RoutingPolicy, ShortestExpectedDelay, ShortestQueue,
+};
 pub use years::{YearSide, YearStats, years_of};

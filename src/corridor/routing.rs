@@ -19,6 +19,11 @@ pub struct RoutingContext<'a> {
     /// candidate `k` \[h\]: mean running and processing times plus the work
     /// queued ahead at each port, computed by the model on demand.
     pub expected_hours: &'a dyn Fn(usize) -> f64,
+    /// The trains at or bound for the first port ahead on candidate `k`:
+    /// at its border, inside it (yard, inspection, tracks, departure
+    /// tracks) and on their way to it past their own route choice
+    /// (committed); 0 if the candidate passes no port.
+    pub trains_ahead: &'a dyn Fn(usize) -> u64,
 }
 
 /// A rule that picks one of a flow's candidate routes.
@@ -97,6 +102,30 @@ impl RoutingPolicy for ShortestExpectedDelay {
     }
 }
 
+/// Join the shortest queue: the candidate whose first port ahead has the
+/// fewest trains at or bound for it (waiting at its border, inside it and
+/// committed to it on the way); ties go to the first candidate. It looks
+/// only at the next port, not at running times or the ports beyond, which
+/// makes it the textbook policy for parallel servers of one stage (the
+/// performance anchors' three-port model) rather than for a corridor.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShortestQueue;
+
+impl RoutingPolicy for ShortestQueue {
+    fn name(&self) -> &str {
+        "shortest_queue"
+    }
+
+    fn choose(&self, ctx: &RoutingContext<'_>) -> usize {
+        (0..ctx.candidates)
+            .min_by_key(|&k| ((ctx.trains_ahead)(k), k))
+            .unwrap_or(0)
+    }
+}
+
+/// Candidates up to which a logit choice keeps its times on the stack.
+const INLINE_CANDIDATES: usize = 16;
+
 /// A logit choice on expected time: candidate `k` is taken with
 /// probability proportional to `w_k · exp(−T_k / θ)`, where `T_k` is the
 /// model's expected time to destination by `k` (running, processing, and
@@ -122,6 +151,14 @@ impl Logit {
     /// `weights` (empty: equal), as [`choose`](RoutingPolicy::choose)
     /// draws them.
     pub fn probabilities(&self, hours: &[f64], weights: &[f64]) -> Vec<f64> {
+        let mut out = hours.to_vec();
+        self.probabilities_in_place(&mut out, weights);
+        out
+    }
+
+    /// [`probabilities`](Self::probabilities) without allocating: `hours`
+    /// in, the probabilities out.
+    fn probabilities_in_place(&self, hours: &mut [f64], weights: &[f64]) {
         let best = hours.iter().copied().fold(f64::INFINITY, f64::min);
         // Weights relative to the largest, so that equal weights are
         // exactly 1 however many candidates share them: a variant that
@@ -132,39 +169,36 @@ impl Logit {
             Some(&x) => x,
             None => 1.0,
         };
+        let n = hours.len();
         if !best.is_finite() {
             // Nothing is open: the weights alone.
-            let total: f64 = (0..hours.len()).map(w).sum();
-            return (0..hours.len())
-                .map(|k| {
-                    if total > 0.0 {
-                        w(k) / total
-                    } else {
-                        1.0 / hours.len() as f64
-                    }
-                })
-                .collect();
-        }
-        let raw: Vec<f64> = hours
-            .iter()
-            .enumerate()
-            .map(|(k, &h)| {
-                if h.is_finite() {
-                    w(k) * (-(h - best) / self.scale_hours).exp()
+            let total: f64 = (0..n).map(w).sum();
+            for (k, p) in hours.iter_mut().enumerate() {
+                *p = if total > 0.0 {
+                    w(k) / total
                 } else {
-                    0.0
-                }
-            })
-            .collect();
-        let total: f64 = raw.iter().sum();
+                    1.0 / n as f64
+                };
+            }
+            return;
+        }
+        let raw = |k: usize, h: f64| {
+            if h.is_finite() {
+                w(k) * (-(h - best) / self.scale_hours).exp()
+            } else {
+                0.0
+            }
+        };
+        let total: f64 = hours.iter().enumerate().map(|(k, &h)| raw(k, h)).sum();
         if total > 0.0 {
-            raw.iter().map(|r| r / total).collect()
+            for (k, h) in hours.iter_mut().enumerate() {
+                *h = raw(k, *h) / total;
+            }
         } else {
             // Every finite candidate has weight 0: the quickest alone.
-            hours
-                .iter()
-                .map(|&h| f64::from(u8::from(h == best)))
-                .collect()
+            for h in hours.iter_mut() {
+                *h = f64::from(u8::from(*h == best));
+            }
         }
     }
 }
@@ -175,19 +209,44 @@ impl RoutingPolicy for Logit {
     }
 
     fn choose(&self, ctx: &RoutingContext<'_>) -> usize {
-        let hours: Vec<f64> = (0..ctx.candidates)
-            .map(|k| (ctx.expected_hours)(k))
-            .collect();
-        pick_by_share(
-            self.probabilities(&hours, ctx.shares).into_iter(),
-            ctx.uniform,
-        )
+        let mut inline = [0.0; INLINE_CANDIDATES];
+        let mut spilled = Vec::new();
+        let hours = if ctx.candidates <= INLINE_CANDIDATES {
+            &mut inline[..ctx.candidates]
+        } else {
+            spilled.resize(ctx.candidates, 0.0);
+            &mut spilled[..]
+        };
+        for (k, h) in hours.iter_mut().enumerate() {
+            *h = (ctx.expected_hours)(k);
+        }
+        self.probabilities_in_place(hours, ctx.shares);
+        pick_by_share(hours.iter().copied(), ctx.uniform)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortest_queue_takes_the_fewest_trains_ahead_first_on_ties() {
+        let choose = |ahead: [u64; 3]| {
+            let a = move |k: usize| ahead[k];
+            let never = |_: usize| -> f64 { unreachable!("the policy looks at trains only") };
+            ShortestQueue.choose(&RoutingContext {
+                candidates: 3,
+                shares: &[],
+                uniform: 0.5,
+                expected_hours: &never,
+                trains_ahead: &a,
+            })
+        };
+        assert_eq!(choose([3, 1, 2]), 1);
+        assert_eq!(choose([2, 2, 2]), 0);
+        assert_eq!(choose([5, 4, 4]), 1);
+        assert_eq!(choose([0, 4, 0]), 0);
+    }
 
     #[test]
     fn logit_probabilities() {

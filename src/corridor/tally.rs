@@ -53,7 +53,13 @@ impl Tally {
             .collect();
         Tally {
             od_index,
-            daily: vec![Default::default(); net.ports().len()],
+            daily: {
+                // Day 0 to the last day the run reaches.
+                let days = end.as_millis().div_ceil(crate::time::TICKS_PER_DAY) as usize + 1;
+                (0..net.ports().len())
+                    .map(|_| [DailySide::with_days(days), DailySide::with_days(days)])
+                    .collect()
+            },
             daily_end: end,
             year: 0,
             cap_booked: vec![[0.0; 2]; net.ports().len()],

@@ -1,8 +1,9 @@
-//! The pending-event set: a binary heap keyed by (time, insertion sequence),
-//! with lazy cancellation.
+//! The pending-event set: a binary heap keyed by (time, insertion sequence)
+//! with replace-top, a first-in, first-out list for events due now, and lazy
+//! cancellation.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
@@ -81,14 +82,27 @@ const ARITY: usize = 2;
 
 /// A binary min-heap of entries in safe code, small enough to inline into
 /// the run loop.
+///
+/// Removing the top is split in two, which is what makes replace-top
+/// possible without `unsafe` or an `Option` per entry: [`take_top`]
+/// (Self::take_top) moves the last entry into the root (`swap_remove`) and
+/// only marks the root as out of place. If the handler then schedules an
+/// event, [`push`](Self::push) puts the new entry at the root instead and
+/// sends the displaced last entry back to the slot it came from, so one
+/// sift-down restores the heap where pop-then-push needed a sift-down and a
+/// sift-up. If nothing is pushed, the next look at the top sifts the root
+/// down first.
 struct Heap<E> {
     v: Vec<Entry<E>>,
+    /// The root may be larger than its children (see [`take_top`](Self::take_top)).
+    root_out_of_place: bool,
 }
 
 impl<E> Heap<E> {
     fn with_capacity(n: usize) -> Self {
         Heap {
             v: Vec::with_capacity(n),
+            root_out_of_place: false,
         }
     }
 
@@ -97,16 +111,39 @@ impl<E> Heap<E> {
         self.v.len()
     }
 
+    /// The smallest entry.
     #[inline]
-    fn peek(&self) -> Option<&Entry<E>> {
+    fn peek(&mut self) -> Option<&Entry<E>> {
+        self.settle();
         self.v.first()
+    }
+
+    /// Restores the heap below the root if [`take_top`](Self::take_top)
+    /// left it out of place.
+    #[inline]
+    fn settle(&mut self) {
+        if self.root_out_of_place {
+            self.root_out_of_place = false;
+            self.sift_down(0);
+        }
     }
 
     #[inline]
     fn push(&mut self, e: Entry<E>) {
-        let mut i = self.v.len();
         let w = e.key.wide();
         self.v.push(e);
+        let last = self.v.len() - 1;
+        if self.root_out_of_place {
+            // Replace-top: the new entry takes the root; the entry that
+            // `take_top` moved up goes back to its old slot (the one `push`
+            // just filled), under its old parent, so only the root can be
+            // out of place.
+            self.root_out_of_place = false;
+            self.v.swap(0, last);
+            self.sift_down(0);
+            return;
+        }
+        let mut i = last;
         while i > 0 {
             let parent = (i - 1) / ARITY;
             if w < self.v[parent].key.wide() {
@@ -118,16 +155,23 @@ impl<E> Heap<E> {
         }
     }
 
+    /// Removes the smallest entry, leaving the root out of place.
     #[inline]
-    fn pop(&mut self) -> Option<Entry<E>> {
-        let last = self.v.pop()?;
+    fn take_top(&mut self) -> Option<Entry<E>> {
+        self.settle();
         if self.v.is_empty() {
-            return Some(last);
+            return None;
         }
-        let top = std::mem::replace(&mut self.v[0], last);
+        let top = self.v.swap_remove(0);
+        self.root_out_of_place = self.v.len() > 1;
+        Some(top)
+    }
+
+    /// Moves the entry at `i` down until it is no larger than its children.
+    #[inline]
+    fn sift_down(&mut self, mut i: usize) {
         let n = self.v.len();
-        let w = self.v[0].key.wide();
-        let mut i = 0;
+        let w = self.v[i].key.wide();
         loop {
             let first = ARITY * i + 1;
             if first >= n {
@@ -150,7 +194,6 @@ impl<E> Heap<E> {
                 break;
             }
         }
-        Some(top)
     }
 }
 
@@ -178,16 +221,26 @@ impl Hasher for SeqHasher {
 /// A priority queue of events ordered by (time, insertion sequence).
 ///
 /// Events due at the same time leave in the order they were pushed.
-/// Cancellation is lazy and O(1): a cancelled event stays in the heap and is
-/// skipped when it reaches the top, so cancelling many events costs no more
-/// than scheduling them. After warm-up the queue allocates nothing: the heap
-/// and the cancelled set reuse their capacity.
+/// Cancellation is lazy and O(1): a cancelled event stays where it is and
+/// is skipped when it reaches the front, so cancelling many events costs no
+/// more than scheduling them. After warm-up the queue allocates nothing:
+/// the heap, the due-now list and the cancelled set reuse their capacity.
+///
+/// An event pushed for the instant of the last event removed (a step of
+/// zero length) skips the heap: it goes to the back of a first-in,
+/// first-out list of events due now, which costs a few instructions where
+/// the heap costs a sift. The order stays exactly (time, sequence): an
+/// entry in the heap due at that same instant was pushed before the clock
+/// got there, so before every entry of the list, and leaves first.
 pub struct EventQueue<E> {
     heap: Heap<E>,
+    due_now: VecDeque<Entry<E>>,
     cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
     next_seq: u64,
-    /// The key of the last entry removed from the heap (fired or skipped).
-    /// Every entry still in the heap has a larger key.
+    /// The time of the last entry removed \[ms\] (0 before the first).
+    now: u64,
+    /// The key of the last entry removed (fired or skipped). Every entry
+    /// still queued has a larger key.
     last_removed: Option<Key>,
 }
 
@@ -197,13 +250,21 @@ impl<E> Default for EventQueue<E> {
     }
 }
 
+/// Where the next entry leaves from.
+enum Front {
+    Heap,
+    DueNow,
+}
+
 impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
             heap: Heap::with_capacity(0),
+            due_now: VecDeque::new(),
             cancelled: HashSet::default(),
             next_seq: 0,
+            now: 0,
             last_removed: None,
         }
     }
@@ -216,8 +277,8 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Adds an event due at `time`. The queue itself does not know "now":
-    /// [`Scheduler`](super::Scheduler) rejects times in the past.
+    /// Adds an event due at `time`. The queue itself does not check the
+    /// clock: [`Scheduler`](super::Scheduler) rejects times in the past.
     #[inline]
     pub fn push(&mut self, time: SimTime, event: E) -> EventKey {
         let key = EventKey {
@@ -225,13 +286,18 @@ impl<E> EventQueue<E> {
             seq: self.next_seq,
         };
         self.next_seq += 1;
-        self.heap.push(Entry {
+        let entry = Entry {
             key: Key {
                 time: time.as_millis(),
                 seq: key.seq,
             },
             event,
-        });
+        };
+        if entry.key.time == self.now {
+            self.due_now.push_back(entry);
+        } else {
+            self.heap.push(entry);
+        }
         key
     }
 
@@ -248,34 +314,57 @@ impl<E> EventQueue<E> {
         self.cancelled.insert(key.seq)
     }
 
-    /// Drops cancelled entries from the top of the heap.
+    /// Which list holds the earliest live entry, dropping cancelled ones
+    /// from the fronts on the way.
     #[inline]
-    fn skip_cancelled(&mut self) {
-        if self.cancelled.is_empty() {
-            return;
-        }
-        while let Some(top) = self.heap.peek() {
-            if !self.cancelled.remove(&top.key.seq) {
-                break;
+    fn front(&mut self) -> Option<Front> {
+        loop {
+            let from = match (self.heap.peek(), self.due_now.front()) {
+                // A heap entry due now was pushed before the clock got
+                // here, before everything in the due-now list.
+                (Some(top), _) if top.key.time == self.now => Front::Heap,
+                (_, Some(_)) => Front::DueNow,
+                (Some(_), None) => Front::Heap,
+                (None, None) => return None,
+            };
+            if self.cancelled.is_empty() {
+                return Some(from);
             }
-            self.last_removed = Some(top.key);
-            self.heap.pop();
+            let key = match from {
+                Front::Heap => self.heap.peek().map(|e| e.key),
+                Front::DueNow => self.due_now.front().map(|e| e.key),
+            }
+            .expect("the front exists");
+            if !self.cancelled.remove(&key.seq) {
+                return Some(from);
+            }
+            self.last_removed = Some(key);
+            match from {
+                Front::Heap => drop(self.heap.take_top()),
+                Front::DueNow => drop(self.due_now.pop_front()),
+            }
         }
     }
 
     /// When the next live event is due, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        self.skip_cancelled();
-        self.heap.peek().map(|e| SimTime::from_millis(e.key.time))
+        let time = match self.front()? {
+            Front::Heap => self.heap.peek().map(|e| e.key.time),
+            Front::DueNow => Some(self.now),
+        }?;
+        Some(SimTime::from_millis(time))
     }
 
     /// Removes and returns the earliest live event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.skip_cancelled();
-        let entry = self.heap.pop()?;
+        let entry = match self.front()? {
+            Front::Heap => self.heap.take_top(),
+            Front::DueNow => self.due_now.pop_front(),
+        }?;
         self.last_removed = Some(entry.key);
+        self.now = entry.key.time;
         Some((SimTime::from_millis(entry.key.time), entry.event))
     }
 
@@ -283,9 +372,7 @@ impl<E> EventQueue<E> {
     /// `horizon`.
     #[inline]
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
-        self.skip_cancelled();
-        let top = self.heap.peek()?;
-        if top.key.time > horizon.as_millis() {
+        if self.peek_time()? > horizon {
             return None;
         }
         self.pop()
@@ -293,9 +380,9 @@ impl<E> EventQueue<E> {
 
     /// Number of live (scheduled, not yet fired, not cancelled) events.
     /// (A key from another queue would count as cancelled here without
-    /// being in the heap; the count saturates rather than underflow.)
+    /// being queued; the count saturates rather than underflow.)
     pub fn len(&self) -> usize {
-        self.heap.len().saturating_sub(self.cancelled.len())
+        (self.heap.len() + self.due_now.len()).saturating_sub(self.cancelled.len())
     }
 
     /// Whether no live event remains.
@@ -335,6 +422,65 @@ mod tests {
         assert!(!q.cancel(c));
         assert!(q.is_empty());
         assert_eq!(q.pop(), None);
+    }
+
+    /// Replace-top and the deferred sift must keep the exact (time, seq)
+    /// order: random pushes (many ties), pops, pushes right after a pop
+    /// and cancellations, checked against a sorted model of the queue.
+    #[test]
+    fn interleaved_operations_match_a_sorted_model() {
+        use std::collections::BTreeMap;
+        let mut q = EventQueue::new();
+        let mut model: BTreeMap<(u64, u64), u32> = BTreeMap::new();
+        let mut keys = Vec::new();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut now = 0u64;
+        for step in 0..20_000u32 {
+            match next() % 8 {
+                0..=2 => {
+                    let t = now + next() % 5;
+                    let key = q.push(SimTime::from_millis(t), step);
+                    model.insert((t, key.seq()), step);
+                    keys.push(key);
+                }
+                3..=5 => {
+                    let got = q.pop();
+                    let want = model.pop_first();
+                    assert_eq!(
+                        got.map(|(t, e)| (t.as_millis(), e)),
+                        want.map(|((t, _), e)| (t, e))
+                    );
+                    if let Some((t, _)) = got {
+                        now = t.as_millis();
+                        // Replace-top: schedule straight after the pop.
+                        if next() % 2 == 0 {
+                            let t = now + next() % 3;
+                            let key = q.push(SimTime::from_millis(t), step);
+                            model.insert((t, key.seq()), step);
+                            keys.push(key);
+                        }
+                    }
+                }
+                6 => {
+                    if !keys.is_empty() {
+                        let key = keys[(next() % keys.len() as u64) as usize];
+                        let live = model.remove(&(key.time().as_millis(), key.seq())).is_some();
+                        assert_eq!(q.cancel(key), live);
+                    }
+                }
+                _ => {
+                    let want = model.keys().next().map(|&(t, _)| t);
+                    assert_eq!(q.peek_time().map(SimTime::as_millis), want);
+                }
+            }
+            assert_eq!(q.len(), model.len());
+        }
     }
 
     #[test]

@@ -240,8 +240,9 @@ pub fn network_summary(s: &Scenario) -> String {
     let _ = writeln!(
         out,
         "demand: {:.1} trains/day westbound, {:.1} eastbound; {:.0} days measured after {:.0} days of warm-up, {} replications, seed {}\n",
-        net.trains_per_day(Direction::Westbound),
-        net.trains_per_day(Direction::Eastbound),
+        // `+ 0.0` shows an empty sum (-0.0) as 0.0.
+        net.trains_per_day(Direction::Westbound) + 0.0,
+        net.trains_per_day(Direction::Eastbound) + 0.0,
         s.experiment.horizon.as_days_f64(),
         s.experiment.warmup.as_days_f64(),
         s.experiment.replications,

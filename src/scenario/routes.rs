@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::spec::{DirectionSpec, RoutingSpec, ScenarioSpec};
 use crate::corridor::{
     ChoiceDef, Direction, FixedShares, Logit, NetworkBuilder, PlaceId, RoutingPolicy,
-    ShortestExpectedDelay,
+    ShortestExpectedDelay, ShortestQueue,
 };
 use crate::error::{FieldPath, InvalidField};
 
@@ -33,6 +33,7 @@ pub(super) fn routing(
     Ok(match spec {
         RoutingSpec::FixedShares => Arc::new(FixedShares),
         RoutingSpec::ShortestExpectedDelay => Arc::new(ShortestExpectedDelay),
+        RoutingSpec::ShortestQueue => Arc::new(ShortestQueue),
         RoutingSpec::Logit { scale_hours } => {
             if !(scale_hours.is_finite() && (0.01..=10_000.0).contains(&scale_hours)) {
                 return Err(InvalidField::new(

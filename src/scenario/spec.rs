@@ -603,8 +603,8 @@ pub enum DirectionSpec {
 
 /// How trains of a flow choose among their candidate routes.
 ///
-/// In TOML: `routing = "fixed_shares"`, `routing = "shortest_expected_delay"`
-/// or `routing = { logit = { scale_hours = 6.0 } }`.
+/// In TOML: `routing = "fixed_shares"`, `routing = "shortest_expected_delay"`,
+/// `routing = "shortest_queue"` or `routing = { logit = { scale_hours = 6.0 } }`.
 #[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoutingSpec {
@@ -614,6 +614,9 @@ pub enum RoutingSpec {
     /// Take the route with the least expected time given the trains queued
     /// at and on their way to each port ahead.
     ShortestExpectedDelay,
+    /// Join the shortest queue: the route whose first port ahead has the
+    /// fewest trains at its border, inside it and on their way to it.
+    ShortestQueue,
     /// A logit choice on expected time, the shares (if given) weighting
     /// the candidates.
     Logit {

@@ -105,6 +105,13 @@ impl CorridorModel<'_> {
         let dest = pick_by_share(flow.destinations.iter().map(|d| d.share), rng.random());
         let route_uniform: f64 = rng.random();
         let destination = &flow.destinations[dest];
+        let mut consignments = self.spare_consignments.pop().unwrap_or_default();
+        consignments.push(Consignment {
+            od: self.tally.od_index(f, dest),
+            containers,
+            created: now,
+            waited: SimDuration::ZERO,
+        });
         let train = Train {
             flow: f,
             class: flow.class,
@@ -114,12 +121,7 @@ impl CorridorModel<'_> {
             choices_made: 0,
             route_uniform,
             pos: 0,
-            consignments: vec![Consignment {
-                od: self.tally.od_index(f, dest),
-                containers,
-                created: now,
-                waited: SimDuration::ZERO,
-            }],
+            consignments,
             rng,
             key: self.train_key[f.index()] ^ seq.rotate_left(32),
             port_arrival: now,

@@ -377,7 +377,7 @@ impl CorridorModel<'_> {
                 net.route(t.route).places[t.pos..] == *here
             }
         });
-        let train = self.remove(id);
+        let mut train = self.remove(id);
         let g = train.track;
         self.tally.coupled(pid, dir, 1);
         self.record(now, id, TraceEvent::Coupled, net.port_place(pid));
@@ -393,25 +393,31 @@ impl CorridorModel<'_> {
                 k
             }
             None => {
-                let pool = Pool {
-                    template: Template::of(&train),
-                    consignments: train.consignments.iter().map(|&c| (c, now)).collect(),
-                    generation: 0,
-                    formed: 0,
-                    // The pool keeps the train's departure track.
-                    track: g,
-                };
                 let k = match side.pools.iter().position(|p| p.consignments.is_empty()) {
                     Some(free) => {
-                        let generation = side.pools[free].generation + 1;
-                        side.pools[free] = Pool { generation, ..pool };
+                        // An emptied pool's slot, and its list, are reused.
+                        let pool = &mut side.pools[free];
+                        pool.template = Template::of(&train);
+                        pool.generation += 1;
+                        pool.formed = 0;
+                        pool.track = g;
                         free
                     }
                     None => {
-                        side.pools.push(pool);
+                        side.pools.push(Pool {
+                            template: Template::of(&train),
+                            consignments: Vec::new(),
+                            generation: 0,
+                            formed: 0,
+                            // The pool keeps the train's departure track.
+                            track: g,
+                        });
                         side.pools.len() - 1
                     }
                 };
+                side.pools[k]
+                    .consignments
+                    .extend(train.consignments.iter().map(|&c| (c, now)));
                 let generation = side.pools[k].generation;
                 s.schedule_in(
                     wait,
@@ -425,6 +431,8 @@ impl CorridorModel<'_> {
             self.form_train(pid, dir, k, max, s);
         }
         self.pool_maybe_empty(pid, dir, k, wait, s);
+        train.consignments.clear();
+        self.spare_consignments.push(train.consignments);
         if found.is_some() {
             self.release_track(pid, dir, g, s);
         }
@@ -508,7 +516,7 @@ impl CorridorModel<'_> {
         let side = &mut self.ports[pid.index()].sides[dir.index()];
         let pool = &mut side.pools[k];
         pool.formed += 1;
-        let mut taken: Vec<Consignment> = Vec::new();
+        let mut taken = self.spare_consignments.pop().unwrap_or_default();
         let mut need = n;
         while need > 0 {
             let (c, joined) = pool

@@ -27,7 +27,7 @@ use train::{Consignment, NO_TRACK, Template, Train, TrainId};
 
 use std::collections::VecDeque;
 
-use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, SectionId};
+use super::ids::{ClassId, Direction, FlowId, PlaceId, PortId, RouteId, SectionId};
 use super::network::{CutTarget, Network, Refuser};
 use super::report::{ReplicationReport, TraceEvent, TraceRecord};
 use super::tally::Tally;
@@ -137,6 +137,16 @@ pub struct CorridorModel<'a> {
     /// yet at its border), by the leg they are on: the load that route
     /// choice sees coming (see `commit_slot`).
     committed_on: Vec<u32>,
+    /// Reused buffers of route decisions, so that a decision allocates
+    /// nothing once they have grown: the candidates (taken out while a
+    /// decision runs) and, behind `Cell`s for the `&self` of `pick`, the
+    /// open candidates and their renormalised shares.
+    scratch_cands: Vec<(RouteId, usize)>,
+    scratch_open: std::cell::Cell<Vec<usize>>,
+    scratch_shares: std::cell::Cell<Vec<f64>>,
+    /// The emptied consignment lists of delivered trains, for new trains
+    /// to reuse (at most one for each train in the system at once).
+    spare_consignments: Vec<Vec<Consignment>>,
 }
 
 /// Settings of one corridor run.
@@ -262,6 +272,10 @@ impl<'a> CorridorModel<'a> {
                 .collect(),
             choice_keys: net.choices().iter().map(|c| stream_key(&c.id)).collect(),
             committed_on: vec![0; net.ports().len() * 2 * net.sections().len()],
+            scratch_cands: Vec::new(),
+            scratch_open: Default::default(),
+            scratch_shares: Default::default(),
+            spare_consignments: Vec::new(),
         };
         let mut sim = Simulation::with_capacity(model, 1024);
         let (m, s) = sim.parts_mut();

@@ -251,8 +251,9 @@ impl CorridorModel<'_> {
         };
         let flow = net.flow(flow_id);
         let d = &flow.destinations[dest];
-        let cands: Vec<(RouteId, usize)> =
-            d.routes.iter().map(|&r| (r, d.decision_index)).collect();
+        let mut cands = std::mem::take(&mut self.scratch_cands);
+        cands.clear();
+        cands.extend(d.routes.iter().map(|&r| (r, d.decision_index)));
         let k = self.pick(
             &cands,
             &flow.shares,
@@ -267,6 +268,7 @@ impl CorridorModel<'_> {
         t.route = cands[k].0;
         t.pos = d.decision_index;
         t.decided = true;
+        self.scratch_cands = cands;
     }
 
     /// The choices on the way at the train's place that apply to it and
@@ -303,10 +305,9 @@ impl CorridorModel<'_> {
             } else {
                 self.best_own_route(id, here, now).unwrap_or((route, pos))
             };
-            let cands: Vec<(RouteId, usize)> = candidates
-                .iter()
-                .map(|r| r.map_or(stay, |r| (r, 0)))
-                .collect();
+            let mut cands = std::mem::take(&mut self.scratch_cands);
+            cands.clear();
+            cands.extend(candidates.iter().map(|r| r.map_or(stay, |r| (r, 0))));
             let uniform: f64 = self
                 .train_stream_keyed(id, purpose::CHOICE, self.choice_keys[c])
                 .random();
@@ -320,12 +321,14 @@ impl CorridorModel<'_> {
                 flow.direction,
                 now,
             );
+            let taken = cands[k].0;
+            self.scratch_cands = cands;
             if candidates[k].is_none() {
                 continue;
             }
             let decision = flow.destinations[self.train_ref(id).dest].decision_place(net);
             let t = self.train(id);
-            t.route = cands[k].0;
+            t.route = taken;
             t.pos = 0;
             // A train that has not made its flow's choice yet makes it if
             // its new route still passes the decision point ahead.
@@ -400,35 +403,44 @@ impl CorridorModel<'_> {
         dir: Direction,
         now: SimTime,
     ) -> usize {
-        let mut open: Vec<usize> = (0..cands.len())
-            .filter(|&k| !self.passes_unopened(cands[k].0, cands[k].1, now))
-            .collect();
+        let mut open = self.scratch_open.take();
+        open.clear();
+        open.extend(
+            (0..cands.len()).filter(|&k| !self.passes_unopened(cands[k].0, cands[k].1, now)),
+        );
         if open.is_empty() {
-            open = (0..cands.len()).collect();
+            open.extend(0..cands.len());
         }
-        let renormalised: std::borrow::Cow<'_, [f64]> = if open.len() == cands.len() {
-            std::borrow::Cow::Borrowed(shares)
-        } else {
+        let mut renormalised = self.scratch_shares.take();
+        renormalised.clear();
+        if open.len() != cands.len() {
             let total: f64 = open.iter().map(|&k| shares[k]).sum();
-            open.iter()
-                .map(|&k| {
-                    if total > 0.0 {
-                        shares[k] / total
-                    } else {
-                        1.0 / open.len() as f64
-                    }
-                })
-                .collect()
-        };
+            renormalised.extend(open.iter().map(|&k| {
+                if total > 0.0 {
+                    shares[k] / total
+                } else {
+                    1.0 / open.len() as f64
+                }
+            }));
+        }
         let expected = |i: usize| {
             let (route, pos) = cands[open[i]];
             self.expected_hours(route, pos, dir, now) + bias.get(open[i]).copied().unwrap_or(0.0)
         };
+        let ahead = |i: usize| {
+            let (route, pos) = cands[open[i]];
+            self.trains_ahead(route, pos, dir)
+        };
         let ctx = RoutingContext {
             candidates: open.len(),
-            shares: &renormalised,
+            shares: if open.len() == cands.len() {
+                shares
+            } else {
+                &renormalised
+            },
             uniform,
             expected_hours: &expected,
+            trains_ahead: &ahead,
         };
         let mut k = open[policy.choose(&ctx).min(open.len() - 1)];
         let refused = |j: usize| {
@@ -437,7 +449,8 @@ impl CorridorModel<'_> {
                 || self.route_refused(route, pos, class, dir).is_some()
         };
         if cands.len() > 1 && refused(k) {
-            let open: Vec<usize> = (0..cands.len()).filter(|&j| !refused(j)).collect();
+            open.clear();
+            open.extend((0..cands.len()).filter(|&j| !refused(j)));
             if !open.is_empty() {
                 let weight = |j: usize| shares.get(j).copied().unwrap_or(1.0);
                 let total: f64 = open.iter().map(|&j| weight(j)).sum();
@@ -449,7 +462,28 @@ impl CorridorModel<'_> {
                 k = open[pick];
             }
         }
+        self.scratch_open.set(open);
+        self.scratch_shares.set(renormalised);
         k
+    }
+
+    /// The trains at or bound for the first port after place `pos` of
+    /// `route`: at its border, inside it, and committed to it on the legs
+    /// from here to it (0 if the route passes no port).
+    fn trains_ahead(&self, route: RouteId, pos: usize, dir: Direction) -> u64 {
+        let net = self.net;
+        let route = net.route(route);
+        for i in pos..route.legs.len() {
+            let PlaceKind::Port(pid) = net.place(route.places[i + 1]).kind else {
+                continue;
+            };
+            let committed: u64 = route.legs[pos..=i]
+                .iter()
+                .map(|&(leg, _)| u64::from(self.committed_on[self.commit_slot(pid, dir, leg)]))
+                .sum();
+            return self.present(pid.index(), dir) + committed;
+        }
+        0
     }
 
     /// Expected time from place `pos` of `route` to its end \[h\]: mean
@@ -536,13 +570,15 @@ impl CorridorModel<'_> {
         if last {
             self.record(now, id, TraceEvent::Deliver, place);
             self.leave_section(id, s);
-            let train = self.remove(id);
-            for c in &train.consignments {
+            let mut consignments = self.remove(id).consignments;
+            for c in &consignments {
                 let transit = now.since(c.created).unwrap_or(SimDuration::ZERO);
                 self.tally
                     .delivered(c.od, c.containers, transit, c.waited > self.delay_threshold);
             }
             self.tally.train_delivered();
+            consignments.clear();
+            self.spare_consignments.push(consignments);
             return;
         }
         match net.place(place).kind {

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Prints the README's performance table from one bench run.
+
+    python3 scripts/perf_table.py            # runs both benches, then valgrind
+    python3 scripts/perf_table.py --no-bench # reads the last criterion run
+
+It runs `cargo bench --bench engine` and `cargo bench --bench corridor`
+(unless --no-bench), reads the medians criterion wrote under
+target/criterion, and counts instructions per event of each workload with
+valgrind's callgrind on `examples/perf_probe` (its setup subtracted), then
+prints the table in Markdown. Python 3 standard library and valgrind only.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CRIT = os.path.join(ROOT, "target", "criterion")
+
+
+def median_ns(group, bench):
+    path = os.path.join(CRIT, group, bench, "new", "estimates.json")
+    with open(path) as f:
+        return json.load(f)["median"]["point_estimate"]
+
+
+def instructions(workload, probe):
+    def collected(*extra):
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", probe, workload, *extra],
+            capture_output=True, text=True, check=True)
+        return int(re.search(r"Collected : (\d+)", out.stderr).group(1))
+    events = int(subprocess.run([probe, workload], capture_output=True, text=True,
+                                check=True).stdout.split()[1])
+    return (collected() - collected("--setup-only")) / events
+
+
+def main():
+    if "--no-bench" not in sys.argv:
+        for bench in ("engine", "corridor"):
+            subprocess.run(["cargo", "bench", "--bench", bench], cwd=ROOT, check=True,
+                           stdout=sys.stderr)
+    subprocess.run(["cargo", "build", "--release", "--example", "perf_probe"], cwd=ROOT,
+                   check=True, stdout=sys.stderr)
+    probe = os.path.join(ROOT, "target", "release", "examples", "perf_probe")
+    ipe = {w: instructions(w, probe) for w in (
+        "mm3-kernel", "mm3-reference", "mm3-station", "hold-kernel-16", "hold-reference-16",
+        "hold-kernel-1000", "hold-reference-1000", "hold-kernel-100000",
+        "hold-reference-100000", "ports-by-hand", "ports-scenario", "corridor-year")}
+
+    rows = []
+    customers = 1e6
+    ref = median_ns("mm3_customers", "reference")
+    for name, label in (("kernel", "M/M/3, ρ = 0.8, 10⁶ customers: minimal model on the kernel"),
+                        ("station", "same, the library's `Station` with full statistics")):
+        t = median_ns("mm3_customers", name)
+        rows.append((label, f"{customers / t * 1e3:.1f} M customers/s",
+                     f"hand-written `BinaryHeap` loop: {customers / ref * 1e3:.1f} M/s",
+                     f"{t / ref:.3f}", f"{ipe['mm3-' + name]:.0f} / {ipe['mm3-reference']:.0f}"))
+    for n in (16, 1000, 100000):
+        k = median_ns("hold", f"kernel/{n}")
+        r = median_ns("hold", f"reference/{n}")
+        rt = median_ns("hold", f"reference_replace_top/{n}")
+        rows.append((f"hold model, {n:,} pending events", f"{1e5 / k * 1e3:.1f} M events/s",
+                     f"pop-then-push: {1e5 / r * 1e3:.1f} M/s; replace-top: {1e5 / rt * 1e3:.1f} M/s",
+                     f"{k / r:.3f} ({k / rt:.3f} vs replace-top)",
+                     f"{ipe[f'hold-kernel-{n}']:.0f} / {ipe[f'hold-reference-{n}']:.0f}"))
+    for per_day in (24, 60):
+        s = median_ns("ports_trains", f"scenario/{per_day}_per_day")
+        h = median_ns("ports_trains", f"by_hand/{per_day}_per_day")
+        extra = (f"{ipe['ports-scenario']:.0f} / {ipe['ports-by-hand']:.0f}" if per_day == 24 else "")
+        rows.append((f"three-port model, {per_day} trains/day, one year: as a scenario",
+                     f"{1e9 / s:.0f} replications/s", f"by hand: {1e9 / h:.0f} replications/s",
+                     f"{s / h:.2f}", extra))
+    y = median_ns("corridor_year", "events/base")
+    rows.append(("reference corridor, one replication of 395 days", f"{y / 1e6:.1f} ms", "", "",
+                 f"{ipe['corridor-year']:.0f}"))
+    t1 = median_ns("replications", "threads/1")
+    t2 = median_ns("replications", "threads/2")
+    rows.append(("16 replications of one year (`y2025`), 1 → 2 threads",
+                 f"{16e9 / t1:.1f} → {16e9 / t2:.1f} replications/s", "", f"{t1 / t2:.2f}× faster", ""))
+
+    print("| benchmark | silkrail | reference in the same run | time ratio | instructions per event (silkrail / reference) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
