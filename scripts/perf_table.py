@@ -83,7 +83,7 @@ def main():
     rows.append(("16 replications of one year (`y2025`), 1 → 2 threads",
                  f"{16e9 / t1:.1f} → {16e9 / t2:.1f} replications/s", "", f"{t1 / t2:.2f}× faster", ""))
 
-    print("| benchmark | silkrail | reference in the same run | time ratio | instructions per event (silkrail / reference) |")
+    print("| benchmark | silkrail | reference in the same run | time ratio | instructions per event (silkrail / reference; hold: pop-then-push) |")
     print("|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")

@@ -237,7 +237,8 @@ pub struct EventQueue<E> {
     due_now: VecDeque<Entry<E>>,
     cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
     next_seq: u64,
-    /// The time of the last entry removed \[ms\] (0 before the first).
+    /// The time of the last entry popped (fired) \[ms\], 0 before the
+    /// first; skipped cancelled entries leave it.
     now: u64,
     /// The key of the last entry removed (fired or skipped). Every entry
     /// still queued has a larger key.
@@ -286,6 +287,10 @@ impl<E> EventQueue<E> {
             seq: self.next_seq,
         };
         self.next_seq += 1;
+        debug_assert!(
+            time.as_millis() >= self.now,
+            "pushed before the last event popped"
+        );
         let entry = Entry {
             key: Key {
                 time: time.as_millis(),

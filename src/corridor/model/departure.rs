@@ -321,7 +321,14 @@ impl CorridorModel<'_> {
         let sizes: Vec<u32> = (0..parts)
             .map(|k| total / parts + u32::from(k < total % parts))
             .collect();
-        let mut shares: Vec<Vec<Consignment>> = sizes.iter().map(|&n| take(&mut pool, n)).collect();
+        let mut shares: Vec<Vec<Consignment>> = Vec::with_capacity(sizes.len());
+        for &n in &sizes {
+            let mut part = self.spare_consignments.pop().unwrap_or_default();
+            take(&mut pool, n, &mut part);
+            shares.push(part);
+        }
+        // Emptied: its list serves a later train.
+        self.spare_consignments.push(pool);
         let first = shares.remove(0);
         let template = self.train(id);
         template.consignments = first;
@@ -558,9 +565,9 @@ impl CorridorModel<'_> {
     }
 }
 
-/// The first `n` units of `pool`, splitting a consignment where needed.
-fn take(pool: &mut Vec<Consignment>, n: u32) -> Vec<Consignment> {
-    let mut got = Vec::new();
+/// Moves the first `n` units of `pool` to the (empty) list `got`,
+/// splitting a consignment where needed.
+fn take(pool: &mut Vec<Consignment>, n: u32, got: &mut Vec<Consignment>) {
     let mut need = n;
     while need > 0 {
         let c = pool.first_mut().expect("sizes add up to the pool");
@@ -575,5 +582,4 @@ fn take(pool: &mut Vec<Consignment>, n: u32) -> Vec<Consignment> {
             pool.remove(0);
         }
     }
-    got
 }

@@ -144,8 +144,9 @@ pub struct CorridorModel<'a> {
     scratch_cands: Vec<(RouteId, usize)>,
     scratch_open: std::cell::Cell<Vec<usize>>,
     scratch_shares: std::cell::Cell<Vec<f64>>,
-    /// The emptied consignment lists of delivered trains, for new trains
-    /// to reuse (at most one for each train in the system at once).
+    /// Emptied consignment lists (of delivered, coupled or split trains)
+    /// for new trains to reuse: every list is either a train's or here, so
+    /// there are never more than the most trains in the system at once.
     spare_consignments: Vec<Vec<Consignment>>,
 }
 
