@@ -14,7 +14,8 @@
 //! `hold-kernel-N`, `hold-reference-N` (N pending events: 16, 1000 or
 //! 100000; 10⁶ events each), `ports-by-hand`, `ports-scenario` (24 trains a
 //! day, one replication), `corridor-year` (the reference corridor, one
-//! year after a 30-day warm-up).
+//! year after a 30-day warm-up), `corridor-five-years` (its 2026–2030,
+//! as the main job runs it without Baktu).
 
 use std::process::ExitCode;
 
@@ -60,7 +61,7 @@ fn run(name: &str, setup_only: bool) -> Option<u64> {
     }
     let scenario = match name {
         "ports-scenario" => ports::scenario(24.0),
-        "corridor-year" => Scenario::builtin(),
+        "corridor-year" | "corridor-five-years" => Scenario::builtin(),
         _ => return None,
     };
     if setup_only {
@@ -68,6 +69,18 @@ fn run(name: &str, setup_only: bool) -> Option<u64> {
     }
     Some(match name {
         "ports-scenario" => ports::on_corridor(&scenario, 0).0,
+        "corridor-five-years" => {
+            let e = &scenario.experiment;
+            let settings = RunSettings {
+                seed: e.seed,
+                replication: 0,
+                warmup: e.warmup,
+                horizon: e.horizon,
+                delay_threshold: e.delay_threshold,
+                trace: false,
+            };
+            CorridorModel::run(&scenario.network, settings).events
+        }
         _ => {
             let settings = RunSettings {
                 seed: 2026,

@@ -1,12 +1,16 @@
 //! The pending-event set: a binary heap keyed by (time, insertion sequence)
-//! with replace-top, a first-in, first-out list for events due now, and lazy
-//! cancellation.
+//! with replace-top, buckets of the far future once many events are
+//! pending ([`far`]), a first-in, first-out list for events due now, and
+//! lazy cancellation.
 
 use std::cmp::Ordering;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
+
+mod far;
+use far::Far;
 
 /// Identifies one scheduled event, for [`Scheduler::cancel`](super::Scheduler::cancel).
 ///
@@ -224,9 +228,16 @@ impl Hasher for SeqHasher {
 /// Cancellation is lazy and O(1): a cancelled event stays where it is and
 /// is skipped when it reaches the front, so cancelling many events costs no
 /// more than scheduling them. After warm-up the queue allocates nothing:
-/// the heap, the due-now list and the cancelled set reuse their capacity.
+/// the heap, the far tiers' slab, the due-now list and the cancelled set
+/// reuse their capacity.
 ///
-/// An event pushed for the instant of the last event removed (a step of
+/// With more than 64 events in the heap, the far future moves out of it
+/// into buckets of time (the `far` module), and the heap keeps the nearest few; the
+/// hold model at 1,000 pending events costs about 367 instructions an
+/// event this way, against 512 with the heap alone (and 424 against 780 at
+/// 100,000), while below 64 nothing changes but two comparisons a push.
+///
+/// An event pushed for the instant of the last event popped (a step of
 /// zero length) skips the heap: it goes to the back of a first-in,
 /// first-out list of events due now, which costs a few instructions where
 /// the heap costs a sift. The order stays exactly (time, sequence): an
@@ -234,15 +245,23 @@ impl Hasher for SeqHasher {
 /// got there, so before every entry of the list, and leaves first.
 pub struct EventQueue<E> {
     heap: Heap<E>,
+    /// The events due after the heap's horizon, once many are pending.
+    far: Far<E>,
     due_now: VecDeque<Entry<E>>,
     cancelled: HashSet<u64, BuildHasherDefault<SeqHasher>>,
     next_seq: u64,
     /// The time of the last entry popped (fired) \[ms\], 0 before the
     /// first; skipped cancelled entries leave it.
     now: u64,
-    /// The key of the last entry removed (fired or skipped). Every entry
-    /// still queued has a larger key.
-    last_removed: Option<Key>,
+    /// The key of the last entry popped (fired). Every entry still queued
+    /// has a larger key.
+    last_popped: Option<Key>,
+    /// Cancelled entries dropped from the front later than the last entry
+    /// popped (by a look at the front that popped nothing, such as
+    /// [`peek_time`](Self::peek_time)): an event scheduled afterwards may
+    /// be due before them, so `last_popped` does not cover them, and
+    /// cancelling one again must still answer `false`.
+    dropped_ahead: Vec<Key>,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -262,11 +281,13 @@ impl<E> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Heap::with_capacity(0),
+            far: Far::new(),
             due_now: VecDeque::new(),
             cancelled: HashSet::default(),
             next_seq: 0,
             now: 0,
-            last_removed: None,
+            last_popped: None,
+            dropped_ahead: Vec::new(),
         }
     }
 
@@ -300,8 +321,13 @@ impl<E> EventQueue<E> {
         };
         if entry.key.time == self.now {
             self.due_now.push_back(entry);
-        } else {
+        } else if entry.key.time <= self.far.heap_max() {
             self.heap.push(entry);
+            if self.heap.len() > self.far.spill_at() {
+                self.far.spill(&mut self.heap);
+            }
+        } else {
+            self.far.push(entry);
         }
         key
     }
@@ -313,7 +339,10 @@ impl<E> EventQueue<E> {
             time: key.time.as_millis(),
             seq: key.seq,
         };
-        if self.last_removed.is_some_and(|last| k <= last) || key.seq >= self.next_seq {
+        if self.last_popped.is_some_and(|last| k <= last)
+            || key.seq >= self.next_seq
+            || self.dropped_ahead.contains(&k)
+        {
             return false;
         }
         self.cancelled.insert(key.seq)
@@ -330,6 +359,12 @@ impl<E> EventQueue<E> {
                 (Some(top), _) if top.key.time == self.now => Front::Heap,
                 (_, Some(_)) => Front::DueNow,
                 (Some(_), None) => Front::Heap,
+                // The heap has run dry: the next of the far future
+                // moves in (due after now, after the due-now list).
+                (None, None) if self.far.len() > 0 => {
+                    self.far.refill(&mut self.heap);
+                    continue;
+                }
                 (None, None) => return None,
             };
             if self.cancelled.is_empty() {
@@ -343,7 +378,7 @@ impl<E> EventQueue<E> {
             if !self.cancelled.remove(&key.seq) {
                 return Some(from);
             }
-            self.last_removed = Some(key);
+            self.dropped_ahead.push(key);
             match from {
                 Front::Heap => drop(self.heap.take_top()),
                 Front::DueNow => drop(self.due_now.pop_front()),
@@ -368,7 +403,10 @@ impl<E> EventQueue<E> {
             Front::Heap => self.heap.take_top(),
             Front::DueNow => self.due_now.pop_front(),
         }?;
-        self.last_removed = Some(entry.key);
+        self.last_popped = Some(entry.key);
+        if !self.dropped_ahead.is_empty() {
+            self.dropped_ahead.retain(|&d| d > entry.key);
+        }
         self.now = entry.key.time;
         Some((SimTime::from_millis(entry.key.time), entry.event))
     }
@@ -387,7 +425,7 @@ impl<E> EventQueue<E> {
     /// (A key from another queue would count as cancelled here without
     /// being queued; the count saturates rather than underflow.)
     pub fn len(&self) -> usize {
-        (self.heap.len() + self.due_now.len()).saturating_sub(self.cancelled.len())
+        (self.heap.len() + self.far.len() + self.due_now.len()).saturating_sub(self.cancelled.len())
     }
 
     /// Whether no live event remains.
@@ -434,6 +472,42 @@ mod tests {
     /// and cancellations, checked against a sorted model of the queue.
     #[test]
     fn interleaved_operations_match_a_sorted_model() {
+        match_a_sorted_model(20_000, |next, now, _| now + next() % 5, 3);
+    }
+
+    /// The far tiers (buckets and the list beyond them) keep the order
+    /// too: thousands pending, so that the heap spills into them, drains
+    /// and spills again, at delays from none to years, with clusters of
+    /// ties, and a few events at the end of time (scheduled early on and
+    /// never popped: they stay pending through every spill and drain).
+    #[test]
+    fn far_tiers_match_a_sorted_model() {
+        let delay = |next: &mut dyn FnMut() -> u64, now: u64, step: u32| match next() % 64 {
+            0 if step < 2_000 => END_OF_TIME + next() % 3,
+            1..=12 => now + next() % 4,
+            13..=40 => now + next() % 3_600_000,
+            _ => now + next() % 40_000_000_000,
+        };
+        let spills = match_a_sorted_model(300_000, delay, 6);
+        assert!(spills >= 6, "the tiers started {spills} times");
+    }
+
+    /// Events at or after this time \[ms\] are not popped by
+    /// [`match_a_sorted_model`].
+    const END_OF_TIME: u64 = u64::MAX - 2;
+
+    /// `steps` random operations on a queue and on a sorted model of it:
+    /// pushes at `delay(next, now)`, pops (each followed half the time by a
+    /// push, as replace-top) unless only events at [`END_OF_TIME`] are
+    /// left, cancellations and peeks. Pushes outnumber pops for a phase of
+    /// `steps / (2 · cycles)` steps, then pops outnumber pushes, so that
+    /// the queue grows and empties again `cycles` times. Returns how many
+    /// times the far tiers started.
+    fn match_a_sorted_model(
+        steps: u32,
+        delay: impl Fn(&mut dyn FnMut() -> u64, u64, u32) -> u64,
+        cycles: u32,
+    ) -> u32 {
         use std::collections::BTreeMap;
         let mut q = EventQueue::new();
         let mut model: BTreeMap<(u64, u64), u32> = BTreeMap::new();
@@ -446,10 +520,20 @@ mod tests {
             x
         };
         let mut now = 0u64;
-        for step in 0..20_000u32 {
-            match next() % 8 {
+        let phase = steps / (2 * cycles);
+        let (mut spills, mut tiers_were_on) = (0, false);
+        for step in 0..steps {
+            let growing = step % (2 * phase) < phase;
+            let op = match next() % 8 {
+                4 if growing => 0,
+                0..=2 if !growing => 3,
+                op => op,
+            };
+            let only_the_end = model.keys().next().is_some_and(|&(t, _)| t >= END_OF_TIME);
+            match op {
+                3..=5 if only_the_end => {}
                 0..=2 => {
-                    let t = now + next() % 5;
+                    let t = delay(&mut next, now, step);
                     let key = q.push(SimTime::from_millis(t), step);
                     model.insert((t, key.seq()), step);
                     keys.push(key);
@@ -465,7 +549,7 @@ mod tests {
                         now = t.as_millis();
                         // Replace-top: schedule straight after the pop.
                         if next() % 2 == 0 {
-                            let t = now + next() % 3;
+                            let t = delay(&mut next, now, step);
                             let key = q.push(SimTime::from_millis(t), step);
                             model.insert((t, key.seq()), step);
                             keys.push(key);
@@ -485,7 +569,32 @@ mod tests {
                 }
             }
             assert_eq!(q.len(), model.len());
+            let tiers_on = q.far.heap_max() != u64::MAX;
+            spills += u32::from(tiers_on && !tiers_were_on);
+            tiers_were_on = tiers_on;
         }
+        spills
+    }
+
+    /// A look at the front that drops a cancelled event without popping
+    /// anything must not make events scheduled afterwards, due before it,
+    /// look fired; and the dropped one stays cancelled.
+    #[test]
+    fn cancel_after_a_peek_dropped_a_later_cancelled_event() {
+        let mut q = EventQueue::new();
+        let late = q.push(SimTime::from_hours(10), 'l');
+        assert!(q.cancel(late));
+        assert_eq!(q.peek_time(), None, "only a cancelled event is queued");
+        let early = q.push(SimTime::from_hours(5), 'e');
+        assert!(!q.cancel(late), "already cancelled (and dropped)");
+        assert_eq!(q.len(), 1);
+        assert!(q.cancel(early), "pending, due before the dropped one");
+        assert!(q.is_empty());
+        let after = q.push(SimTime::from_hours(7), 'a');
+        assert_eq!(q.pop(), Some((SimTime::from_hours(7), 'a')));
+        assert!(!q.cancel(after), "fired");
+        assert!(!q.cancel(late), "still cancelled after a pop before it");
+        assert_eq!(q.len(), 0);
     }
 
     #[test]

@@ -152,6 +152,9 @@ impl CorridorModel<'_> {
         class: ClassId,
         dir: Direction,
     ) -> Option<Refuser> {
+        if self.bans_in_force == 0 {
+            return None;
+        }
         let route = self.net.route(route);
         let side = route.places[pos..]
             .iter()
@@ -259,8 +262,10 @@ impl CorridorModel<'_> {
         let was = line.banned;
         if !was && backlog >= policy.stop_above {
             line.banned = true;
+            self.bans_in_force += 1;
         } else if was && backlog <= policy.resume_below {
             line.banned = false;
+            self.bans_in_force -= 1;
         } else {
             return;
         }

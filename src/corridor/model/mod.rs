@@ -148,6 +148,12 @@ pub struct CorridorModel<'a> {
     /// for new trains to reuse: every list is either a train's or here, so
     /// there are never more than the most trains in the system at once.
     spare_consignments: Vec<Vec<Consignment>>,
+    /// When the last port to open opens (`None` if every port is open
+    /// from the start): from then on no route passes an unopened port.
+    all_open_at: Option<SimTime>,
+    /// Bans in force (port sides' per class, and lines'): while none is,
+    /// no route refuses any train.
+    bans_in_force: u32,
 }
 
 /// Settings of one corridor run.
@@ -277,6 +283,13 @@ impl<'a> CorridorModel<'a> {
             scratch_open: Default::default(),
             scratch_shares: Default::default(),
             spare_consignments: Vec::new(),
+            all_open_at: net
+                .ports()
+                .iter()
+                .filter_map(|p| p.opens_day)
+                .map(day_start)
+                .max(),
+            bans_in_force: 0,
         };
         let mut sim = Simulation::with_capacity(model, 1024);
         let (m, s) = sim.parts_mut();

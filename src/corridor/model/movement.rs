@@ -233,6 +233,9 @@ impl CorridorModel<'_> {
     /// Whether `route` from place `pos` on passes a port not yet open at
     /// `now`.
     fn passes_unopened(&self, route: RouteId, pos: usize, now: SimTime) -> bool {
+        if self.all_open_at.is_none_or(|t| now >= t) {
+            return false;
+        }
         let net = self.net;
         net.route(route).places[pos + 1..].iter().any(|&place| {
             matches!(net.place(place).kind, PlaceKind::Port(pid)

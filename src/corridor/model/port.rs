@@ -570,8 +570,10 @@ impl CorridorModel<'_> {
         let was = side.banned[class.index()];
         if !was && backlog >= policy.stop_above {
             side.banned[class.index()] = true;
+            self.bans_in_force += 1;
         } else if was && backlog <= policy.resume_below {
             side.banned[class.index()] = false;
+            self.bans_in_force -= 1;
         } else {
             return;
         }

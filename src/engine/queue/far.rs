@@ -1,0 +1,280 @@
+//! The far future of the pending-event set: when many events are pending,
+//! the heap keeps only the nearest of them, and the rest wait here,
+//! sorted only roughly: in buckets of time (one rung of a ladder queue)
+//! and, beyond the last bucket, in an unsorted list.
+//!
+//! A heap of `n` entries costs about `log₂ n` levels of sifting per event;
+//! here an event costs a link into a bucket's list and, when the heap has
+//! run dry and the bucket's turn comes, a push into a heap of a few
+//! entries. The order does not change: every entry in the heap is due no
+//! later than [`Far::heap_max`], and every entry here later than it, so the
+//! heap's smallest (time, sequence) key is the queue's.
+//!
+//! The entries live in one slab, each bucket and the list beyond them a
+//! chain of links through it, so that the tiers reach a working size and
+//! then allocate nothing: a slot freed by one entry takes the next.
+
+use super::{Entry, Heap};
+
+/// Entries a bucket is cut to hold, judged from the times pending when the
+/// rung is laid out (4 was fastest in the engine bench's hold model at
+/// 1,000 and 100,000 pending, and on the reference corridor).
+const BUCKET_TARGET: usize = 4;
+/// Entries in the heap (with the tiers off) at which the tiers start: below
+/// it a heap is as fast as anything.
+const SPILL_AT: usize = 64;
+/// Entries left beyond the rung at or below which the tiers stop and the
+/// heap takes everything again (below [`SPILL_AT`], so that a queue near
+/// the threshold does not switch back and forth).
+const STOP_AT: usize = SPILL_AT / 2;
+/// The most buckets of a rung.
+const MAX_BUCKETS: usize = 1 << 14;
+/// The end of a chain.
+const NIL: u32 = u32::MAX;
+
+/// A slot of the slab: an entry (none while the slot is free) and the
+/// next slot of its chain.
+struct Slot<E> {
+    entry: Option<Entry<E>>,
+    next: u32,
+}
+
+/// The events due after the heap's horizon.
+pub(super) struct Far<E> {
+    /// The latest time \[ms\] the heap takes; later events are here.
+    /// `u64::MAX` while the tiers are off.
+    heap_max: u64,
+    /// [`SPILL_AT`] while the tiers are off, `usize::MAX` while they run.
+    spill_at: usize,
+    /// The rung: bucket `j` holds the entries due in `[start + j·width,
+    /// start + (j + 1)·width)`, the last one up to `rung_max` inclusive,
+    /// with `width = 2^shift` (a shift, not a division, finds the bucket).
+    start: u64,
+    shift: u32,
+    rung_max: u64,
+    /// Buckets laid out and the next to move into the heap.
+    count: usize,
+    next: usize,
+    /// The first slot of each bucket's chain (the first `count` are the
+    /// rung's).
+    heads: Vec<u32>,
+    /// The chain of entries due after `rung_max`, unsorted, and its length.
+    top: u32,
+    top_len: usize,
+    slots: Vec<Slot<E>>,
+    /// The chain of free slots.
+    free: u32,
+    /// The times beyond the rung, gathered to lay out the next one.
+    times: Vec<u64>,
+    /// Entries here.
+    len: usize,
+}
+
+impl<E> Far<E> {
+    pub(super) fn new() -> Self {
+        Far {
+            heap_max: u64::MAX,
+            spill_at: SPILL_AT,
+            start: 0,
+            shift: 0,
+            rung_max: 0,
+            count: 0,
+            next: 0,
+            heads: Vec::new(),
+            top: NIL,
+            top_len: 0,
+            slots: Vec::new(),
+            free: NIL,
+            times: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// The latest time \[ms\] the heap takes.
+    #[inline]
+    pub(super) fn heap_max(&self) -> u64 {
+        self.heap_max
+    }
+
+    /// The heap's size above which the tiers start (never, while they
+    /// run).
+    #[inline]
+    pub(super) fn spill_at(&self) -> usize {
+        self.spill_at
+    }
+
+    /// Entries here.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps an entry due after [`heap_max`](Self::heap_max).
+    #[inline]
+    pub(super) fn push(&mut self, e: Entry<E>) {
+        debug_assert!(e.key.time > self.heap_max);
+        let t = e.key.time;
+        let s = self.store(e);
+        if t <= self.rung_max && self.next < self.count {
+            let j = (((t - self.start) >> self.shift) as usize).min(self.count - 1);
+            self.slots[s as usize].next = self.heads[j];
+            self.heads[j] = s;
+        } else {
+            self.slots[s as usize].next = self.top;
+            self.top = s;
+            self.top_len += 1;
+        }
+        self.len += 1;
+    }
+
+    /// Puts `e` in a free slot (a new one if none is free).
+    #[inline]
+    fn store(&mut self, e: Entry<E>) -> u32 {
+        if self.free == NIL {
+            let s = u32::try_from(self.slots.len())
+                .ok()
+                .filter(|&s| s != NIL)
+                .expect("fewer than 2³² - 1 events pending");
+            self.slots.push(Slot {
+                entry: Some(e),
+                next: NIL,
+            });
+            s
+        } else {
+            let s = self.free;
+            let slot = &mut self.slots[s as usize];
+            self.free = slot.next;
+            slot.entry = Some(e);
+            s
+        }
+    }
+
+    /// Moves the entries of the chain from slot `s` into the heap and
+    /// frees their slots.
+    fn drain_chain(&mut self, mut s: u32, heap: &mut Heap<E>) {
+        while s != NIL {
+            let slot = &mut self.slots[s as usize];
+            let e = slot.entry.take().expect("a chained slot holds an entry");
+            let next = std::mem::replace(&mut slot.next, self.free);
+            self.free = s;
+            self.len -= 1;
+            heap.push(e);
+            s = next;
+        }
+    }
+
+    /// Starts the tiers (the heap has grown past [`spill_at`]
+    /// (Self::spill_at)): everything moves here, and the nearest bucket
+    /// back.
+    pub(super) fn spill(&mut self, heap: &mut Heap<E>) {
+        debug_assert_eq!(self.heap_max, u64::MAX);
+        self.spill_at = usize::MAX;
+        heap.root_out_of_place = false;
+        self.count = 0;
+        self.next = 0;
+        for e in heap.v.drain(..) {
+            let s = self.store(e);
+            self.slots[s as usize].next = self.top;
+            self.top = s;
+            self.top_len += 1;
+            self.len += 1;
+        }
+        self.refill(heap);
+    }
+
+    /// Moves the next entries into the heap, which is empty: the next
+    /// bucket that holds any, laying out a new rung from the entries
+    /// beyond the last one when the rung is used up, or all of them, with
+    /// the tiers off, when few are left.
+    pub(super) fn refill(&mut self, heap: &mut Heap<E>) {
+        debug_assert_eq!(heap.len(), 0);
+        while self.len > 0 {
+            if self.next == self.count {
+                if self.top_len <= STOP_AT {
+                    self.heap_max = u64::MAX;
+                    self.spill_at = SPILL_AT;
+                    self.count = 0;
+                    self.next = 0;
+                    let top = std::mem::replace(&mut self.top, NIL);
+                    self.top_len = 0;
+                    self.drain_chain(top, heap);
+                    return;
+                }
+                self.lay_out_rung();
+            }
+            let j = self.next;
+            self.next += 1;
+            self.heap_max = self.last_of(j);
+            let head = std::mem::replace(&mut self.heads[j], NIL);
+            self.drain_chain(head, heap);
+            if heap.len() > 0 {
+                return;
+            }
+        }
+    }
+
+    /// The last time \[ms\] bucket `j` of the rung holds (the end of time
+    /// if its end is past it).
+    fn last_of(&self, j: usize) -> u64 {
+        let end = u128::from(self.start) + ((j as u128 + 1) << self.shift) - 1;
+        u64::try_from(end).unwrap_or(u64::MAX)
+    }
+
+    /// Spreads the entries beyond the rung over a new one, from the
+    /// earliest, with buckets as wide as the earliest [`BUCKET_TARGET`]
+    /// entries span (rounded up to a power of two); those due after its
+    /// last bucket stay beyond it.
+    fn lay_out_rung(&mut self) {
+        let n = self.top_len;
+        self.times.clear();
+        let mut s = self.top;
+        while s != NIL {
+            let slot = &self.slots[s as usize];
+            self.times.push(
+                slot.entry
+                    .as_ref()
+                    .expect("a chained slot holds an entry")
+                    .key
+                    .time,
+            );
+            s = slot.next;
+        }
+        let start = self.times.iter().copied().min().unwrap_or(0);
+        let k = BUCKET_TARGET.min(n - 1);
+        let kth = *self.times.select_nth_unstable(k).1;
+        self.shift = (kth - start)
+            .max(1)
+            .checked_next_power_of_two()
+            .map_or(63, u64::trailing_zeros);
+        self.start = start;
+        self.count = (n / BUCKET_TARGET + 1).min(MAX_BUCKETS);
+        self.next = 0;
+        self.rung_max = self.last_of(self.count - 1);
+        if self.heads.len() < self.count {
+            self.heads.resize(self.count.next_power_of_two(), NIL);
+        }
+        self.heads[..self.count].fill(NIL);
+        let mut s = std::mem::replace(&mut self.top, NIL);
+        self.top_len = 0;
+        while s != NIL {
+            let slot = &self.slots[s as usize];
+            let (t, next) = (
+                slot.entry
+                    .as_ref()
+                    .expect("a chained slot holds an entry")
+                    .key
+                    .time,
+                slot.next,
+            );
+            let link = if t <= self.rung_max {
+                let j = (((t - start) >> self.shift) as usize).min(self.count - 1);
+                &mut self.heads[j]
+            } else {
+                self.top_len += 1;
+                &mut self.top
+            };
+            self.slots[s as usize].next = std::mem::replace(link, s);
+            s = next;
+        }
+    }
+}
