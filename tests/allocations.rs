@@ -51,7 +51,8 @@ fn the_run_loop_allocates_nothing_per_event() {
         sim.scheduler_mut()
             .schedule_in(SimDuration::from_secs(i), i as u32);
     }
-    // Warm-up: the heap and the cancelled set reach their working size.
+    // Warm-up: the heap, the far tiers' slab and the cancelled set reach
+    // their working size.
     sim.run_events(100_000);
     let region = Region::new(GLOBAL);
     let out = sim.run_events(100_000);

@@ -68,7 +68,12 @@ fn references(code: &str) -> Vec<Vec<String>> {
         while let Some(i) = code[at..].find(start) {
             let pos = at + i;
             at = pos + start.len();
-            if pos > 0 && (bytes[pos - 1].is_ascii_alphanumeric() || bytes[pos - 1] == b'_') {
+            // (Not the second `super` of `super::super::`, nor part of a name.)
+            if pos > 0
+                && (bytes[pos - 1].is_ascii_alphanumeric()
+                    || bytes[pos - 1] == b'_'
+                    || bytes[pos - 1] == b':')
+            {
                 continue;
             }
             let mut path = vec![start.trim_end_matches("::").to_string()];
@@ -183,7 +188,9 @@ fn no_two_files_of_a_module_refer_to_each_other() {
         if me.is_empty() || me == ["main"] || me == ["lib"] || me[0] == "cli" {
             continue;
         }
-        let is_mod_rs = f.file_name().is_some_and(|n| n == "mod.rs");
+        // A module's root file: `x/mod.rs`, or `x.rs` beside a folder `x/`.
+        let is_mod_rs =
+            f.file_name().is_some_and(|n| n == "mod.rs") || f.with_extension("").is_dir();
         let raw = std::fs::read_to_string(f).unwrap();
         let kept: String = raw
             .lines()
@@ -206,6 +213,11 @@ fn no_two_files_of_a_module_refer_to_each_other() {
             // The longest known module prefix of the reference.
             let mut best = None;
             for seg in &r[1..] {
+                if seg == "super" {
+                    // `super::super::`: one module further up.
+                    path.pop();
+                    continue;
+                }
                 path.push(seg.clone());
                 if known.contains(&path) {
                     best = Some(path.clone());
@@ -264,9 +276,15 @@ fn best_parent_or_child(
     is_mod_rs: bool,
 ) -> Option<Vec<String>> {
     if r[0] == "super" && !is_mod_rs {
-        let parent = me[..me.len() - 1].to_vec();
+        let mut parent = me[..me.len() - 1].to_vec();
+        let mut rest = &r[1..];
+        while rest.first().is_some_and(|s| s == "super") {
+            parent.pop();
+            rest = &rest[1..];
+        }
+        let first = rest.first()?;
         // `super::Item` names something defined in the parent's mod.rs.
-        let child = [parent.clone(), vec![r[1].clone()]].concat();
+        let child = [parent.clone(), vec![first.clone()]].concat();
         if !known.contains(&child) && !parent.is_empty() {
             return Some(parent);
         }

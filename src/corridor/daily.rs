@@ -74,6 +74,11 @@ impl DailySide {
     /// Brings the integrals to `now`, closing every day that ended.
     fn advance(&mut self, now: SimTime) {
         let now = now.as_millis();
+        if now == self.state.last {
+            // Nothing to integrate, and no day can end (`last` is before
+            // the next day's end).
+            return;
+        }
         loop {
             let day = self.values[0].len() as u64;
             let boundary = (day + 1) * TICKS_PER_DAY;

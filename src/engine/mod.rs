@@ -101,7 +101,7 @@ impl<E> Scheduler<E> {
     }
 
     /// A scheduler with room for `capacity` pending events before it has to
-    /// grow.
+    /// grow (the due-now list and the cancelled set grow as they need).
     pub fn with_capacity(capacity: usize) -> Self {
         Scheduler {
             now: SimTime::ZERO,

@@ -3,14 +3,15 @@
 //! pending ([`far`]), a first-in, first-out list for events due now, and
 //! lazy cancellation.
 
-use std::cmp::Ordering;
 use std::collections::{HashSet, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
 
 mod far;
+mod heap;
 use far::Far;
+use heap::{Entry, Heap, Key};
 
 /// Identifies one scheduled event, for [`Scheduler::cancel`](super::Scheduler::cancel).
 ///
@@ -31,173 +32,6 @@ impl EventKey {
     /// the lower number fires first.
     pub fn seq(self) -> u64 {
         self.seq
-    }
-}
-
-/// One heap entry: the (time, seq) key and the payload.
-///
-/// What the engine bench chose (`cargo bench --bench engine`, each against a
-/// hand-rolled `BinaryHeap` loop in the same run): `std`'s `BinaryHeap`
-/// inside the kernel left `pop` as an out-of-line call and made M/M/1 45 %
-/// slower than the hand-rolled loop; a 4-ary heap was 13–35 % slower at 16
-/// and 1,000 pending events; this small binary heap inlines into the run
-/// loop and runs M/M/1 5–15 % faster than the reference, and the hold
-/// model from 14 % slower to 9 % faster, depending on size and run.
-struct Entry<E> {
-    key: Key,
-    event: E,
-}
-
-/// Total order of entries: time first, then insertion sequence. Keys are
-/// unique because the sequence number never repeats.
-///
-/// Compared as one `u128` (time in the high half), which compiles to a
-/// branch-free comparison, while the two `u64` halves keep an entry 8-byte
-/// aligned (a `u128` field would pad every entry to 16-byte alignment).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Key {
-    time: u64,
-    seq: u64,
-}
-
-impl Key {
-    #[inline]
-    fn wide(self) -> u128 {
-        (u128::from(self.time) << 64) | u128::from(self.seq)
-    }
-}
-
-impl PartialOrd for Key {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Key {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.wide().cmp(&other.wide())
-    }
-}
-
-/// Children per node of the heap.
-const ARITY: usize = 2;
-
-/// A binary min-heap of entries in safe code, small enough to inline into
-/// the run loop.
-///
-/// Removing the top is split in two, which is what makes replace-top
-/// possible without `unsafe` or an `Option` per entry: [`take_top`]
-/// (Self::take_top) moves the last entry into the root (`swap_remove`) and
-/// only marks the root as out of place. If the handler then schedules an
-/// event, [`push`](Self::push) puts the new entry at the root instead and
-/// sends the displaced last entry back to the slot it came from, so one
-/// sift-down restores the heap where pop-then-push needed a sift-down and a
-/// sift-up. If nothing is pushed, the next look at the top sifts the root
-/// down first.
-struct Heap<E> {
-    v: Vec<Entry<E>>,
-    /// The root may be larger than its children (see [`take_top`](Self::take_top)).
-    root_out_of_place: bool,
-}
-
-impl<E> Heap<E> {
-    fn with_capacity(n: usize) -> Self {
-        Heap {
-            v: Vec::with_capacity(n),
-            root_out_of_place: false,
-        }
-    }
-
-    #[inline]
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    /// The smallest entry.
-    #[inline]
-    fn peek(&mut self) -> Option<&Entry<E>> {
-        self.settle();
-        self.v.first()
-    }
-
-    /// Restores the heap below the root if [`take_top`](Self::take_top)
-    /// left it out of place.
-    #[inline]
-    fn settle(&mut self) {
-        if self.root_out_of_place {
-            self.root_out_of_place = false;
-            self.sift_down(0);
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, e: Entry<E>) {
-        let w = e.key.wide();
-        self.v.push(e);
-        let last = self.v.len() - 1;
-        if self.root_out_of_place {
-            // Replace-top: the new entry takes the root; the entry that
-            // `take_top` moved up goes back to its old slot (the one `push`
-            // just filled), under its old parent, so only the root can be
-            // out of place.
-            self.root_out_of_place = false;
-            self.v.swap(0, last);
-            self.sift_down(0);
-            return;
-        }
-        let mut i = last;
-        while i > 0 {
-            let parent = (i - 1) / ARITY;
-            if w < self.v[parent].key.wide() {
-                self.v.swap(i, parent);
-                i = parent;
-            } else {
-                break;
-            }
-        }
-    }
-
-    /// Removes the smallest entry, leaving the root out of place.
-    #[inline]
-    fn take_top(&mut self) -> Option<Entry<E>> {
-        self.settle();
-        if self.v.is_empty() {
-            return None;
-        }
-        let top = self.v.swap_remove(0);
-        self.root_out_of_place = self.v.len() > 1;
-        Some(top)
-    }
-
-    /// Moves the entry at `i` down until it is no larger than its children.
-    #[inline]
-    fn sift_down(&mut self, mut i: usize) {
-        let n = self.v.len();
-        let w = self.v[i].key.wide();
-        loop {
-            let first = ARITY * i + 1;
-            if first >= n {
-                break;
-            }
-            let end = (first + ARITY).min(n);
-            let mut m = first;
-            let mut mw = self.v[first].key.wide();
-            for c in first + 1..end {
-                let cw = self.v[c].key.wide();
-                if cw < mw {
-                    m = c;
-                    mw = cw;
-                }
-            }
-            if mw < w {
-                self.v.swap(i, m);
-                i = m;
-            } else {
-                break;
-            }
-        }
     }
 }
 
@@ -225,17 +59,21 @@ impl Hasher for SeqHasher {
 /// A priority queue of events ordered by (time, insertion sequence).
 ///
 /// Events due at the same time leave in the order they were pushed.
-/// Cancellation is lazy and O(1): a cancelled event stays where it is and
-/// is skipped when it reaches the front, so cancelling many events costs no
-/// more than scheduling them. After warm-up the queue allocates nothing:
-/// the heap, the far tiers' slab, the due-now list and the cancelled set
-/// reuse their capacity.
+/// Cancellation is lazy: a cancelled event stays where it is and is
+/// skipped when it reaches the front, so cancelling many events costs no
+/// more than scheduling them (O(1), plus a scan of the cancelled events
+/// that a look at the front dropped and no pop has passed yet, normally
+/// none). After warm-up the queue allocates nothing: the heap, the far
+/// tiers' slab and lists, the due-now list and the cancelled set reuse
+/// their capacity.
 ///
 /// With more than 64 events in the heap, the far future moves out of it
-/// into buckets of time (the `far` module), and the heap keeps the nearest few; the
-/// hold model at 1,000 pending events costs about 367 instructions an
-/// event this way, against 512 with the heap alone (and 424 against 780 at
-/// 100,000), while below 64 nothing changes but two comparisons a push.
+/// into buckets of time (the `far` module), and the heap keeps the nearest
+/// few: the hold model at 1,000 pending events costs about 358
+/// instructions an event this way, against 512 with the heap alone (455
+/// against 780 at 100,000). Up to 64 the tiers cost a few instructions an
+/// event (a comparison a push and a test a pop): 292 against 286 at 16
+/// pending, 262 against 249 on M/M/3.
 ///
 /// An event pushed for the instant of the last event popped (a step of
 /// zero length) skips the heap: it goes to the back of a first-in,
@@ -291,10 +129,12 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// An empty queue with room for `capacity` pending events.
+    /// An empty queue with room for `capacity` pending events (in the
+    /// heap, and in the far tiers if that is more than start them).
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: Heap::with_capacity(capacity),
+            far: Far::with_capacity(capacity),
             ..Self::new()
         }
     }
@@ -322,8 +162,8 @@ impl<E> EventQueue<E> {
         if entry.key.time == self.now {
             self.due_now.push_back(entry);
         } else if entry.key.time <= self.far.heap_max() {
-            self.heap.push(entry);
-            if self.heap.len() > self.far.spill_at() {
+            // (Replacing the top does not grow the heap.)
+            if self.heap.push(entry) && self.heap.len() > self.far.spill_at() {
                 self.far.spill(&mut self.heap);
             }
         } else {
@@ -490,6 +330,66 @@ mod tests {
         };
         let spills = match_a_sorted_model(300_000, delay, 6);
         assert!(spills >= 6, "the tiers started {spills} times");
+    }
+
+    /// Pops everything, checking the exact (time, sequence) order (the
+    /// events carry their push order, so ties must leave in it).
+    fn pop_all_in_order(q: &mut EventQueue<u32>) {
+        let mut last: Option<(u64, u32)> = None;
+        while let Some((t, e)) = q.pop() {
+            let here = (t.as_millis(), e);
+            assert!(last.is_none_or(|l| l < here), "{last:?} then {here:?}");
+            last = Some(here);
+        }
+    }
+
+    /// Times that crowd on whole hours (20 events an hour) do not make
+    /// the tiers lay out a rung per hour: each rung takes at least the
+    /// earlier half of what is beyond the last, so 10,000 events need at
+    /// most ⌈log₂ 10,000⌉ = 14 rungs after the first (laid out when the
+    /// heap spilled), where buckets cut to the span of the earliest few
+    /// would take one hour a rung, 500 in all.
+    #[test]
+    fn far_tiers_take_crowded_times_in_few_rungs() {
+        let mut q = EventQueue::new();
+        for i in 0..10_000u32 {
+            q.push(SimTime::from_hours(u64::from(i % 500)), i);
+        }
+        pop_all_in_order(&mut q);
+        assert!(q.far.rungs <= 1 + 14, "{} rungs", q.far.rungs);
+    }
+
+    /// A crowd at the end of time, beyond a few ordinary events, stops
+    /// the tiers when its bucket moves into the heap; they start again
+    /// when many more are pending, and more than `MAX_BUCKETS` buckets'
+    /// worth at once keeps the order too.
+    #[test]
+    fn far_tiers_stop_at_the_end_of_time_and_start_again() {
+        let mut q = EventQueue::new();
+        for i in 0..40 {
+            q.push(SimTime::from_millis(u64::MAX), i);
+        }
+        for i in 40..70 {
+            q.push(SimTime::from_hours(u64::from(i)), i);
+        }
+        assert_ne!(q.far.heap_max(), u64::MAX, "the tiers started");
+        for _ in 40..70 {
+            assert!(
+                q.pop()
+                    .is_some_and(|(t, _)| t < SimTime::from_millis(u64::MAX))
+            );
+        }
+        assert_eq!(q.peek_time(), Some(SimTime::from_millis(u64::MAX)));
+        assert_eq!(q.far.heap_max(), u64::MAX, "stopped: all in the heap");
+        let now = 70 * 3_600_000;
+        for i in 0..300_000u32 {
+            let scattered = u64::from(i).wrapping_mul(0x9E37_79B9_7F4A_7C15) % 100_000_000;
+            q.push(SimTime::from_millis(now + scattered), 100 + i);
+        }
+        assert_ne!(q.far.heap_max(), u64::MAX, "started again");
+        assert_eq!(q.len(), 300_040);
+        pop_all_in_order(&mut q);
+        assert!(q.is_empty());
     }
 
     /// Events at or after this time \[ms\] are not popped by

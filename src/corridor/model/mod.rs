@@ -151,8 +151,8 @@ pub struct CorridorModel<'a> {
     /// When the last port to open opens (`None` if every port is open
     /// from the start): from then on no route passes an unopened port.
     all_open_at: Option<SimTime>,
-    /// Bans in force (port sides' per class, and lines'): while none is,
-    /// no route refuses any train.
+    /// Bans in force (one per port side and class, one per line and
+    /// direction): while none is, no route refuses any train.
     bans_in_force: u32,
 }
 

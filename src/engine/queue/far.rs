@@ -14,21 +14,21 @@
 //! chain of links through it, so that the tiers reach a working size and
 //! then allocate nothing: a slot freed by one entry takes the next.
 
-use super::{Entry, Heap};
+use super::heap::{Entry, Heap};
 
 /// Entries a bucket is cut to hold, judged from the times pending when the
 /// rung is laid out (4 was fastest in the engine bench's hold model at
 /// 1,000 and 100,000 pending, and on the reference corridor).
 const BUCKET_TARGET: usize = 4;
-/// Entries in the heap (with the tiers off) at which the tiers start: below
-/// it a heap is as fast as anything.
+/// Entries in the heap (with the tiers off) above which the tiers start: up
+/// to it a heap is as fast as anything.
 const SPILL_AT: usize = 64;
 /// Entries left beyond the rung at or below which the tiers stop and the
 /// heap takes everything again (below [`SPILL_AT`], so that a queue near
 /// the threshold does not switch back and forth).
 const STOP_AT: usize = SPILL_AT / 2;
 /// The most buckets of a rung.
-const MAX_BUCKETS: usize = 1 << 14;
+const MAX_BUCKETS: usize = 1 << 16;
 /// The end of a chain.
 const NIL: u32 = u32::MAX;
 
@@ -42,7 +42,8 @@ struct Slot<E> {
 /// The events due after the heap's horizon.
 pub(super) struct Far<E> {
     /// The latest time \[ms\] the heap takes; later events are here.
-    /// `u64::MAX` while the tiers are off.
+    /// `u64::MAX` while the tiers are off (and only then: a bucket that
+    /// reaches the end of time turns them off).
     heap_max: u64,
     /// [`SPILL_AT`] while the tiers are off, `usize::MAX` while they run.
     spill_at: usize,
@@ -68,6 +69,9 @@ pub(super) struct Far<E> {
     times: Vec<u64>,
     /// Entries here.
     len: usize,
+    /// Rungs laid out so far (for the tests of the tiers' cost).
+    #[cfg(test)]
+    pub(super) rungs: u32,
 }
 
 impl<E> Far<E> {
@@ -87,7 +91,20 @@ impl<E> Far<E> {
             free: NIL,
             times: Vec::new(),
             len: 0,
+            #[cfg(test)]
+            rungs: 0,
         }
+    }
+
+    /// No entries yet, with room for `capacity` if that is more than
+    /// start the tiers.
+    pub(super) fn with_capacity(capacity: usize) -> Self {
+        let mut far = Self::new();
+        if capacity > SPILL_AT {
+            far.slots.reserve(capacity);
+            far.times.reserve(capacity);
+        }
+        far
     }
 
     /// The latest time \[ms\] the heap takes.
@@ -169,10 +186,9 @@ impl<E> Far<E> {
     pub(super) fn spill(&mut self, heap: &mut Heap<E>) {
         debug_assert_eq!(self.heap_max, u64::MAX);
         self.spill_at = usize::MAX;
-        heap.root_out_of_place = false;
         self.count = 0;
         self.next = 0;
-        for e in heap.v.drain(..) {
+        for e in heap.drain_all() {
             let s = self.store(e);
             self.slots[s as usize].next = self.top;
             self.top = s;
@@ -191,13 +207,10 @@ impl<E> Far<E> {
         while self.len > 0 {
             if self.next == self.count {
                 if self.top_len <= STOP_AT {
-                    self.heap_max = u64::MAX;
-                    self.spill_at = SPILL_AT;
-                    self.count = 0;
-                    self.next = 0;
                     let top = std::mem::replace(&mut self.top, NIL);
                     self.top_len = 0;
                     self.drain_chain(top, heap);
+                    self.switch_off(heap.len());
                     return;
                 }
                 self.lay_out_rung();
@@ -207,10 +220,30 @@ impl<E> Far<E> {
             self.heap_max = self.last_of(j);
             let head = std::mem::replace(&mut self.heads[j], NIL);
             self.drain_chain(head, heap);
+            if self.heap_max == u64::MAX {
+                // The bucket reached the end of time: nothing is left here
+                // (no later bucket or entry beyond the rung can hold
+                // anything), and the heap takes everything from now on.
+                debug_assert_eq!(self.len, 0);
+                self.switch_off(heap.len());
+                return;
+            }
             if heap.len() > 0 {
                 return;
             }
         }
+    }
+
+    /// Turns the tiers off, everything here having moved into the heap,
+    /// which now holds `in_heap` entries: they start again once the heap
+    /// grows past [`SPILL_AT`], or past twice its size now if that is
+    /// more (so that a crowd of entries at one instant, at the end of time
+    /// say, does not start and stop them at every push).
+    fn switch_off(&mut self, in_heap: usize) {
+        self.heap_max = u64::MAX;
+        self.spill_at = SPILL_AT.max(2 * in_heap);
+        self.count = 0;
+        self.next = 0;
     }
 
     /// The last time \[ms\] bucket `j` of the rung holds (the end of time
@@ -220,12 +253,21 @@ impl<E> Far<E> {
         u64::try_from(end).unwrap_or(u64::MAX)
     }
 
-    /// Spreads the entries beyond the rung over a new one, from the
-    /// earliest, with buckets as wide as the earliest [`BUCKET_TARGET`]
-    /// entries span (rounded up to a power of two); those due after its
-    /// last bucket stay beyond it.
+    /// Spreads the `n` entries beyond the rung over a new one of `n /`
+    /// [`BUCKET_TARGET`] `+ 1` buckets (at most [`MAX_BUCKETS`]) from the
+    /// earliest, those due after its last bucket staying beyond it. The
+    /// buckets together span twice what the earlier half of the entries
+    /// spans (each rounded up to a power of two, at least 1 ms): the rung
+    /// takes at least that half however the times crowd (ties, a few
+    /// entries at the end of time), so that laying out, which visits every
+    /// entry beyond the rung, costs a bounded number of steps per entry.
     fn lay_out_rung(&mut self) {
         let n = self.top_len;
+        debug_assert!(n > STOP_AT);
+        #[cfg(test)]
+        {
+            self.rungs += 1;
+        }
         self.times.clear();
         let mut s = self.top;
         while s != NIL {
@@ -240,14 +282,17 @@ impl<E> Far<E> {
             s = slot.next;
         }
         let start = self.times.iter().copied().min().unwrap_or(0);
-        let k = BUCKET_TARGET.min(n - 1);
-        let kth = *self.times.select_nth_unstable(k).1;
-        self.shift = (kth - start)
-            .max(1)
+        let middle = *self.times.select_nth_unstable(n / 2).1;
+        let count = (n / BUCKET_TARGET + 1).min(MAX_BUCKETS);
+        // Twice the earlier half's span over the buckets: the rung covers
+        // it, and at an even density holds about BUCKET_TARGET a bucket.
+        let width = (2 * u128::from(middle - start) / count as u128).max(1);
+        self.shift = width
             .checked_next_power_of_two()
-            .map_or(63, u64::trailing_zeros);
+            .map_or(127, u128::trailing_zeros)
+            .min(63);
         self.start = start;
-        self.count = (n / BUCKET_TARGET + 1).min(MAX_BUCKETS);
+        self.count = count;
         self.next = 0;
         self.rung_max = self.last_of(self.count - 1);
         if self.heads.len() < self.count {
