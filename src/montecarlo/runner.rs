@@ -17,16 +17,11 @@ pub const MAX_THREADS: usize = 256;
 pub const MAX_REPLICATIONS: u64 = 100_000_000;
 
 /// Arm-replications handed to the pool at once, per thread: enough to keep
-/// every thread busy, few enough to bound the observations alive at once
-/// (16 left the threads waiting less at the ends of chunks, but the main
-/// job's peak memory went from about 150 to 250 MB: a five-year
-/// observation of the reference corridor, with its day-by-day series,
-/// is a few MB).
+/// every thread busy, few enough to bound the observations alive at once.
 const CHUNK_PER_THREAD: u64 = 4;
 
-/// A progress callback: called as each arm-replication completes, from the
-/// thread that ran it, with the number completed (an increment; add them
-/// up for a total).
+/// A progress callback: called after each chunk with the number of
+/// arm-replications it completed (an increment; add them up for a total).
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// What [`Runner::for_each`] calls for each replication, in replication
@@ -163,17 +158,10 @@ impl Runner {
                 .flat_map(|r| (0..arms).map(move |a| (r, a)))
                 .collect();
             let seed = self.seed;
-            let progress = self.progress.as_deref();
             let results: Vec<Result<Observation, ModelError>> = self.pool.install(|| {
                 items
                     .par_iter()
-                    .map(|&(r, a)| {
-                        let obs = models[a].model.replicate(seed, r);
-                        if let Some(p) = progress {
-                            p(1);
-                        }
-                        obs
-                    })
+                    .map(|&(r, a)| models[a].model.replicate(seed, r))
                     .collect()
             });
             let mut it = items.iter().zip(results);
@@ -187,6 +175,9 @@ impl Runner {
                     })?);
                 }
                 consume(r, &row)?;
+            }
+            if let Some(p) = &self.progress {
+                p((end - start) * arms as u64);
             }
             start = end;
         }
