@@ -17,11 +17,13 @@
 use super::heap::{Entry, Heap};
 
 /// Entries a bucket is cut to hold, judged from the times pending when the
-/// rung is laid out (4 was fastest in the engine bench's hold model at
-/// 1,000 and 100,000 pending, and on the reference corridor).
+/// rung is laid out (4 took fewest instructions, against 8 and 32, in the
+/// hold model at 1,000 pending and on the reference corridor, measured
+/// with an earlier rule for the width).
 const BUCKET_TARGET: usize = 4;
-/// Entries in the heap (with the tiers off) above which the tiers start: up
-/// to it a heap is as fast as anything.
+/// Entries in the heap (with the tiers off) above which the tiers start, at
+/// least: up to it a heap is as fast as anything. (After a stop with many
+/// entries left in the heap, the threshold is twice their number.)
 const SPILL_AT: usize = 64;
 /// Entries left beyond the rung at or below which the tiers stop and the
 /// heap takes everything again (below [`SPILL_AT`], so that a queue near
@@ -45,7 +47,9 @@ pub(super) struct Far<E> {
     /// `u64::MAX` while the tiers are off (and only then: a bucket that
     /// reaches the end of time turns them off).
     heap_max: u64,
-    /// [`SPILL_AT`] while the tiers are off, `usize::MAX` while they run.
+    /// While the tiers are off, the heap's size above which they start
+    /// ([`SPILL_AT`], or more after [`switch_off`](Self::switch_off));
+    /// `usize::MAX` while they run.
     spill_at: usize,
     /// The rung: bucket `j` holds the entries due in `[start + j·width,
     /// start + (j + 1)·width)`, the last one up to `rung_max` inclusive,
