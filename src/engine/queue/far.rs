@@ -137,15 +137,37 @@ impl<E> Far<E> {
         let t = e.key.time;
         let s = self.store(e);
         if t <= self.rung_max && self.next < self.count {
-            let j = (((t - self.start) >> self.shift) as usize).min(self.count - 1);
+            let j = self.bucket_of(t);
             self.slots[s as usize].next = self.heads[j];
             self.heads[j] = s;
         } else {
-            self.slots[s as usize].next = self.top;
-            self.top = s;
-            self.top_len += 1;
+            self.link_top(s);
         }
         self.len += 1;
+    }
+
+    /// The bucket of the rung that holds time `t` (at most `rung_max`).
+    #[inline]
+    fn bucket_of(&self, t: u64) -> usize {
+        (((t - self.start) >> self.shift) as usize).min(self.count - 1)
+    }
+
+    /// Puts slot `s` at the head of the chain beyond the rung.
+    #[inline]
+    fn link_top(&mut self, s: u32) {
+        self.slots[s as usize].next = self.top;
+        self.top = s;
+        self.top_len += 1;
+    }
+
+    /// The time \[ms\] of the entry in chained slot `s`.
+    fn time_at(&self, s: u32) -> u64 {
+        let slot = &self.slots[s as usize];
+        slot.entry
+            .as_ref()
+            .expect("a chained slot holds an entry")
+            .key
+            .time
     }
 
     /// Puts `e` in a free slot (a new one if none is free).
@@ -194,9 +216,7 @@ impl<E> Far<E> {
         self.next = 0;
         for e in heap.drain_all() {
             let s = self.store(e);
-            self.slots[s as usize].next = self.top;
-            self.top = s;
-            self.top_len += 1;
+            self.link_top(s);
             self.len += 1;
         }
         self.refill(heap);
@@ -275,15 +295,8 @@ impl<E> Far<E> {
         self.times.clear();
         let mut s = self.top;
         while s != NIL {
-            let slot = &self.slots[s as usize];
-            self.times.push(
-                slot.entry
-                    .as_ref()
-                    .expect("a chained slot holds an entry")
-                    .key
-                    .time,
-            );
-            s = slot.next;
+            self.times.push(self.time_at(s));
+            s = self.slots[s as usize].next;
         }
         let start = self.times.iter().copied().min().unwrap_or(0);
         let middle = *self.times.select_nth_unstable(n / 2).1;
@@ -306,23 +319,13 @@ impl<E> Far<E> {
         let mut s = std::mem::replace(&mut self.top, NIL);
         self.top_len = 0;
         while s != NIL {
-            let slot = &self.slots[s as usize];
-            let (t, next) = (
-                slot.entry
-                    .as_ref()
-                    .expect("a chained slot holds an entry")
-                    .key
-                    .time,
-                slot.next,
-            );
-            let link = if t <= self.rung_max {
-                let j = (((t - start) >> self.shift) as usize).min(self.count - 1);
-                &mut self.heads[j]
+            let (t, next) = (self.time_at(s), self.slots[s as usize].next);
+            if t <= self.rung_max {
+                let j = self.bucket_of(t);
+                self.slots[s as usize].next = std::mem::replace(&mut self.heads[j], s);
             } else {
-                self.top_len += 1;
-                &mut self.top
-            };
-            self.slots[s as usize].next = std::mem::replace(link, s);
+                self.link_top(s);
+            }
             s = next;
         }
     }
