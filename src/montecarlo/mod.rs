@@ -78,6 +78,7 @@
 //! ```
 
 mod error;
+mod ordered;
 mod result;
 mod runner;
 mod shard;

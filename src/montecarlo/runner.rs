@@ -3,9 +3,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use super::{ExperimentResult, ModelError, Replicate, RunError};
+use super::ordered::for_each_ordered;
+use super::{ExperimentResult, Replicate, RunError};
 use crate::metric::Observation;
 
 /// The most worker threads a runner starts: far more than any machine's
@@ -16,12 +15,14 @@ pub const MAX_THREADS: usize = 256;
 /// for the reference corridor. A larger number is a mistake, not a study.
 pub const MAX_REPLICATIONS: u64 = 100_000_000;
 
-/// Arm-replications handed to the pool at once, per thread: enough to keep
-/// every thread busy, few enough to bound the observations alive at once.
-const CHUNK_PER_THREAD: u64 = 4;
+/// Arm-replications taken and not yet consumed, per thread: enough that a
+/// long replication does not hold the other threads back, few enough to
+/// bound the observations alive at once.
+const WINDOW_PER_THREAD: usize = 4;
 
-/// A progress callback: called after each chunk with the number of
-/// arm-replications it completed (an increment; add them up for a total).
+/// A progress callback: called as replications are consumed, after about
+/// four arm-replications per thread, with the number
+/// completed since the last call (an increment; add them up for a total).
 pub type ProgressFn = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// What [`Runner::for_each`] calls for each replication, in replication
@@ -149,39 +150,45 @@ impl Runner {
             });
         }
         let arms = models.len();
-        // Whole replications (every arm of an index) per chunk.
-        let chunk = (self.threads() as u64 * CHUNK_PER_THREAD / arms as u64).max(1);
-        let mut start = indices.start;
-        while start < indices.end {
-            let end = indices.end.min(start + chunk);
-            let items: Vec<(u64, usize)> = (start..end)
-                .flat_map(|r| (0..arms).map(move |a| (r, a)))
-                .collect();
-            let seed = self.seed;
-            let results: Vec<Result<Observation, ModelError>> = self.pool.install(|| {
-                items
-                    .par_iter()
-                    .map(|&(r, a)| models[a].model.replicate(seed, r))
-                    .collect()
+        let Ok(items) = usize::try_from(len * arms as u64) else {
+            return Err(RunError::TooManyReplications {
+                requested: len,
+                limit: MAX_REPLICATIONS,
             });
-            let mut it = items.iter().zip(results);
-            for r in start..end {
-                let mut row = Vec::with_capacity(arms);
-                for ((_, a), obs) in it.by_ref().take(arms) {
-                    row.push(obs.map_err(|source| RunError::Model {
-                        arm: models[*a].label.to_string(),
-                        replication: r,
-                        source,
-                    })?);
-                }
-                consume(r, &row)?;
-            }
+        };
+        // Item i is arm i % arms of replication start + i / arms: the
+        // arms of a replication are consumed together, in arm order.
+        let window = self.threads() * WINDOW_PER_THREAD;
+        let seed = self.seed;
+        let start = indices.start;
+        let replication = |i: usize| start + (i / arms) as u64;
+        let work = |i: usize| models[i % arms].model.replicate(seed, replication(i));
+        let mut row = Vec::with_capacity(arms);
+        let mut unreported = 0u64;
+        let report = |n: &mut u64| {
             if let Some(p) = &self.progress {
-                p((end - start) * arms as u64);
+                p(std::mem::take(n));
             }
-            start = end;
-        }
-        Ok(())
+        };
+        for_each_ordered(&self.pool, items, window, &work, &mut |i, obs| {
+            let a = i % arms;
+            let r = replication(i);
+            row.push(obs.map_err(|source| RunError::Model {
+                arm: models[a].label.to_string(),
+                replication: r,
+                source,
+            })?);
+            if a + 1 < arms {
+                return Ok(());
+            }
+            consume(r, &row)?;
+            row.clear();
+            unreported += arms as u64;
+            if unreported >= window as u64 || i + 1 == items {
+                report(&mut unreported);
+            }
+            Ok(())
+        })
     }
 
     /// Runs replications `indices` of every arm, pairs every arm with the
