@@ -9,8 +9,8 @@ use super::checks::{
 use super::choices::Choice;
 use super::ids::{ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, SectionId};
 use super::network::{
-    BorderPort, ClassAtSide, Flow, Handling, MONTH_DAYS, Network, Place, PlaceKind, Route, Section,
-    TrafficClass,
+    BorderPort, ClassAtSide, Flow, Handling, LegView, MONTH_DAYS, Network, Place, PlaceKind, Route,
+    Section, TrafficClass,
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::is_identifier;
@@ -633,6 +633,11 @@ impl NetworkBuilder {
     /// parts).
     pub fn build(self) -> Result<Network, InvalidField> {
         let multiplier = self.multiplier;
+        let leg_views = self
+            .routes
+            .iter()
+            .map(|r| LegView::of(r, &self.places, &self.sections))
+            .collect();
         Ok(Network {
             places: self.places,
             ports: self.ports,
@@ -641,6 +646,7 @@ impl NetworkBuilder {
             section_ids: self.section_ids,
             headways: self.headways,
             routes: self.routes,
+            leg_views,
             flows: self
                 .flows
                 .into_iter()

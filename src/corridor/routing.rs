@@ -189,10 +189,23 @@ impl Logit {
                 0.0
             }
         };
-        let total: f64 = hours.iter().enumerate().map(|(k, &h)| raw(k, h)).sum();
+        // Each candidate's exponential once (it is most of a choice's
+        // cost), kept beside the times, which the fallback below needs.
+        let mut inline = [0.0; INLINE_CANDIDATES];
+        let mut spilled = Vec::new();
+        let raws = if n <= INLINE_CANDIDATES {
+            &mut inline[..n]
+        } else {
+            spilled.resize(n, 0.0);
+            &mut spilled[..]
+        };
+        for (k, (r, &h)) in raws.iter_mut().zip(hours.iter()).enumerate() {
+            *r = raw(k, h);
+        }
+        let total: f64 = raws.iter().sum();
         if total > 0.0 {
-            for (k, h) in hours.iter_mut().enumerate() {
-                *h = raw(k, *h) / total;
+            for (h, &r) in hours.iter_mut().zip(raws.iter()) {
+                *h = r / total;
             }
         } else {
             // Every finite candidate has weight 0: the quickest alone.

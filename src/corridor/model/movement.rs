@@ -202,13 +202,10 @@ impl CorridorModel<'_> {
         let dir = net.flow(t.flow).direction;
         let route = net.route(t.route);
         let leg = route.legs[t.pos].0;
-        let next = route.places[t.pos + 1..]
+        let next = net.leg_views(t.route)[t.pos..]
             .iter()
             .enumerate()
-            .find_map(|(i, &place)| match net.place(place).kind {
-                PlaceKind::Port(pid) => Some((i, pid)),
-                _ => None,
-            });
+            .find_map(|(i, l)| l.port_after.map(|pid| (i, pid)));
         // A train whose flow has not chosen yet is committed only to a port
         // before its decision point: the ones after are not settled.
         let next = match next {
@@ -474,15 +471,14 @@ impl CorridorModel<'_> {
     /// `route`: at its border, inside it, and committed to it on the legs
     /// from here to it (0 if the route passes no port).
     fn trains_ahead(&self, route: RouteId, pos: usize, dir: Direction) -> u64 {
-        let net = self.net;
-        let route = net.route(route);
-        for i in pos..route.legs.len() {
-            let PlaceKind::Port(pid) = net.place(route.places[i + 1]).kind else {
+        let legs = self.net.leg_views(route);
+        for i in pos..legs.len() {
+            let Some(pid) = legs[i].port_after else {
                 continue;
             };
-            let committed: u64 = route.legs[pos..=i]
+            let committed: u64 = legs[pos..=i]
                 .iter()
-                .map(|&(leg, _)| u64::from(self.committed_on[self.commit_slot(pid, dir, leg)]))
+                .map(|l| u64::from(self.committed_on[self.commit_slot(pid, dir, l.section)]))
                 .sum();
             return self.present(pid.index(), dir) + committed;
         }
@@ -502,34 +498,33 @@ impl CorridorModel<'_> {
     /// known end, or a line stopped by a cut, makes it infinite.
     fn expected_hours(&self, route: RouteId, pos: usize, dir: Direction, now: SimTime) -> f64 {
         let net = self.net;
-        let route = net.route(route);
+        let legs = net.leg_views(route);
         let mut hours = 0.0;
         // The committed trains on the legs from here to the next port.
         let mut legs_from = pos;
-        for (i, &(sec, reversed)) in route.legs.iter().enumerate().skip(pos) {
-            let section = &net.sections()[sec.index()];
-            hours += section.running.mean_hours();
-            let state = &self.sections[sec.index()];
+        for (i, leg) in legs.iter().enumerate().skip(pos) {
+            hours += leg.mean_running_hours;
+            let state = &self.sections[leg.section.index()];
             if state.factor <= 0.0 {
                 return f64::INFINITY;
             }
-            if let Some(paths) = section.paths_per_day {
-                let waiting = if section.single_track {
+            if let Some(paths) = leg.paths_per_day {
+                let waiting = if leg.single_track {
                     state.lines[0].waiting.len() + state.lines[1].waiting.len()
                 } else {
-                    state.lines[usize::from(reversed)].waiting.len()
+                    state.lines[usize::from(leg.reversed)].waiting.len()
                 };
                 hours += 24.0 * waiting as f64 / (paths * state.factor);
             }
-            let PlaceKind::Port(pid) = net.place(route.places[i + 1]).kind else {
+            let Some(pid) = leg.port_after else {
                 continue;
             };
             let port = net.port(pid);
             let cfg = &port.sides[dir.index()];
             let side = &self.ports[pid.index()].sides[dir.index()];
-            let committed: u32 = route.legs[legs_from..=i]
+            let committed: u32 = legs[legs_from..=i]
                 .iter()
-                .map(|&(leg, _)| self.committed_on[self.commit_slot(pid, dir, leg)])
+                .map(|l| self.committed_on[self.commit_slot(pid, dir, l.section)])
                 .sum();
             legs_from = i + 1;
             let border = (side.siding.len() + side.held.len()) as f64 + f64::from(committed);
