@@ -2,9 +2,10 @@
 //! corridor model against the same model by hand (`benches/workloads`),
 //! per train, in the same run; one replication of the reference corridor
 //! over one simulated year (events per second); and replications per
-//! second with 1 and 2 threads.
+//! second with 1 and 2 threads, beside the hand-written three-port model
+//! spread over the same threads by rayon.
 //!
-//! `cargo bench --bench corridor`; `scripts/perf-table.sh` turns one run
+//! `cargo bench --bench corridor`; `scripts/perf_table.py` turns one run
 //! into the README's table.
 
 mod workloads;
@@ -70,20 +71,47 @@ fn bench_replication(c: &mut Criterion) {
 }
 
 fn bench_threads(c: &mut Criterion) {
-    const REPS: u64 = 16;
     // Replications of one year, the calibration year.
     let base = Scenario::builtin()
         .with_variant("y2025")
         .expect("the built-in variant is valid");
-    let mut g = c.benchmark_group("replications");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(REPS));
     let model = CorridorExperiment::of(&base);
     let arms = [Arm::new("base", &model)];
+    let mut g = c.benchmark_group("replications");
+    g.sample_size(10);
+    // 16 replications leave each thread 8, so the last one to finish
+    // decides much of the time: the tail of uneven replications. 64 show
+    // what the runner itself loses.
+    for reps in [16u64, 64] {
+        g.throughput(Throughput::Elements(reps));
+        for threads in [1usize, 2] {
+            let runner = Runner::new(2026, Some(threads)).expect("pool starts");
+            g.bench_function(BenchmarkId::new(format!("threads_{reps}"), threads), |b| {
+                b.iter(|| black_box(runner.run(&arms, 0..reps, &mut NoRows).expect("runs")))
+            });
+        }
+    }
+    // The same-run reference: 100 replications of the hand-written
+    // three-port model (60 trains a day) spread by rayon, as in the
+    // performance anchors (1.92-1.96x there).
+    const HAND_REPS: u64 = 100;
+    g.throughput(Throughput::Elements(HAND_REPS));
     for threads in [1usize, 2] {
-        let runner = Runner::new(2026, Some(threads)).expect("pool starts");
-        g.bench_function(BenchmarkId::new("threads", threads), |b| {
-            b.iter(|| black_box(runner.run(&arms, 0..REPS, &mut NoRows).expect("runs")))
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool starts");
+        g.bench_function(BenchmarkId::new("by_hand_rayon", threads), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    use rayon::prelude::*;
+                    let out: Vec<(u64, u64)> = (0..HAND_REPS)
+                        .into_par_iter()
+                        .map(|r| ports::by_hand(60.0, r))
+                        .collect();
+                    black_box(out)
+                })
+            })
         });
     }
     g.finish();

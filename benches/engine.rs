@@ -5,7 +5,7 @@
 //! heap does this), and M/M/3 with 10⁶ customers as a minimal model on the
 //! kernel, as the library's `Station` with full statistics, and by hand.
 //!
-//! `cargo bench --bench engine`; `scripts/perf-table.sh` turns one run into
+//! `cargo bench --bench engine`; `scripts/perf_table.py` turns one run into
 //! the README's table.
 
 mod workloads;

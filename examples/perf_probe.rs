@@ -1,5 +1,5 @@
 //! Runs one benchmark workload once and prints how many events it handled,
-//! so that `scripts/perf-table.sh` can count its instructions per event
+//! so that `scripts/perf_table.py` can count its instructions per event
 //! under valgrind. The workloads are the benches' own (`benches/workloads`).
 //!
 //! ```text

@@ -78,10 +78,15 @@ def main():
     y = median_ns("corridor_year", "events/base")
     rows.append(("reference corridor, one replication of 395 days", f"{y / 1e6:.1f} ms", "", "",
                  f"{ipe['corridor-year']:.0f}"))
-    t1 = median_ns("replications", "threads/1")
-    t2 = median_ns("replications", "threads/2")
-    rows.append(("16 replications of one year (`y2025`), 1 → 2 threads",
-                 f"{16e9 / t1:.1f} → {16e9 / t2:.1f} replications/s", "", f"{t1 / t2:.2f}× faster", ""))
+    h1 = median_ns("replications", "by_hand_rayon/1")
+    h2 = median_ns("replications", "by_hand_rayon/2")
+    for reps in (16, 64):
+        t1 = median_ns("replications", f"threads_{reps}/1")
+        t2 = median_ns("replications", f"threads_{reps}/2")
+        rows.append((f"{reps} replications of one year (`y2025`), 1 → 2 threads",
+                     f"{reps * 1e9 / t1:.1f} → {reps * 1e9 / t2:.1f} replications/s (**{t1 / t2:.2f}×**)",
+                     f"hand-written three-port model, 100 replications over rayon: {h1 / h2:.2f}×",
+                     f"{(h1 / h2) / (t1 / t2):.3f}", ""))
 
     print("| benchmark | silkrail | reference in the same run | time ratio | instructions per event (silkrail / reference; hold: pop-then-push) |")
     print("|---|---|---|---|---|")

@@ -1,7 +1,7 @@
 //! The benchmark workloads, shared by the criterion benches
 //! (`benches/engine.rs`, `benches/corridor.rs`) and by
 //! `examples/perf_probe.rs`, which runs one of them once so that
-//! `scripts/perf-table.sh` can count its instructions under valgrind.
+//! `scripts/perf_table.py` can count its instructions under valgrind.
 //!
 //! Each workload comes with its hand-written reference: the same work,
 //! draw for draw, as a minimal loop over `std::collections::BinaryHeap`
