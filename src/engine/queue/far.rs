@@ -17,10 +17,13 @@
 use super::heap::{Entry, Heap};
 
 /// Entries a bucket is cut to hold, judged from the times pending when the
-/// rung is laid out (4 took fewest instructions, against 8 and 32, in the
-/// hold model at 1,000 pending and on the reference corridor, measured
-/// with an earlier rule for the width).
-const BUCKET_TARGET: usize = 4;
+/// rung is laid out. Since a bucket moves into the heap in one heapify,
+/// smaller buckets pay: instructions per event with 1, 2, 4 and 8 were
+/// 1,619, 1,634, 1,663 and 1,699 on the reference corridor, 345, 342,
+/// 359 and 387 in the hold model at 1,000 pending, and 419, 435, 454 and
+/// 485 at 100,000; wall times of 1, 2 and 4 were alike within the noise.
+/// (With a push per entry, 4 had been best, against 8 and 32.)
+const BUCKET_TARGET: usize = 2;
 /// Entries in the heap (with the tiers off) above which the tiers start, at
 /// least: up to it a heap is as fast as anything. (After a stop with many
 /// entries left in the heap, the threshold is twice their number.)
