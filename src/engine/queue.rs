@@ -246,23 +246,37 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest live event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let entry = match self.front()? {
-            Front::Heap => self.heap.take_top(),
-            Front::DueNow => self.due_now.pop_front(),
-        }?;
-        self.last_popped = Some(entry.key);
-        self.now = entry.key.time;
-        Some((SimTime::from_millis(entry.key.time), entry.event))
+        let from = self.front()?;
+        self.take(from)
     }
 
     /// Removes and returns the earliest live event if it is due at or before
     /// `horizon`.
     #[inline]
     pub fn pop_until(&mut self, horizon: SimTime) -> Option<(SimTime, E)> {
-        if self.peek_time()? > horizon {
+        // One look at the front serves both the horizon check and the pop.
+        let from = self.front()?;
+        let time = match from {
+            Front::Heap => self.heap.peek().map(|e| e.key.time)?,
+            Front::DueNow => self.now,
+        };
+        if time > horizon.as_millis() {
             return None;
         }
-        self.pop()
+        self.take(from)
+    }
+
+    /// Removes the entry at the front `from` (as [`front`](Self::front)
+    /// found it) and moves the clock to it.
+    #[inline]
+    fn take(&mut self, from: Front) -> Option<(SimTime, E)> {
+        let entry = match from {
+            Front::Heap => self.heap.take_top(),
+            Front::DueNow => self.due_now.pop_front(),
+        }?;
+        self.last_popped = Some(entry.key);
+        self.now = entry.key.time;
+        Some((SimTime::from_millis(entry.key.time), entry.event))
     }
 
     /// Number of live (scheduled, not yet fired, not cancelled) events.
