@@ -69,8 +69,8 @@ impl Hasher for SeqHasher {
 ///
 /// With more than 64 events in the heap, the far future moves out of it
 /// into buckets of time (the `far` module), and the heap keeps the nearest
-/// few: the hold model at 1,000 pending events costs about 342
-/// instructions an event this way, against 512 with the heap alone (435
+/// few: the hold model at 1,000 pending events costs about 341
+/// instructions an event this way, against 512 with the heap alone (434
 /// against 780 at 100,000). Up to 64 the tiers cost a few instructions an
 /// event (a comparison a push, two when the heap grows): 290 against 286
 /// at 16 pending, 258 against 249 on M/M/3 (four pending).

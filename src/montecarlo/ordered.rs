@@ -13,6 +13,13 @@
 //! window (the memory bound) can hold it back, and only if the oldest
 //! unconsumed item is still running while the others got `window` items
 //! ahead.
+//!
+//! A worker never waits: one that finds the window full ends its job, and
+//! the consumer starts new ones as the window moves. A worker that waited
+//! inside the pool could deadlock a model that uses rayon itself: while
+//! one of its items waits in a `join`, rayon may run another worker job on
+//! the same thread, on top of that item, and a worker waiting there for
+//! the window to move would wait for the item beneath it.
 
 use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -26,22 +33,30 @@ type Outcome<T> = std::thread::Result<T>;
 /// twice an item: items are whole replications, milliseconds at least).
 struct State<T> {
     /// The next item a worker takes.
-    next: usize,
+    next: u64,
     /// Items consumed so far: the slots start at this item.
-    consumed: usize,
+    consumed: u64,
     /// The outcomes of items `consumed..consumed + window`, where done.
     slots: VecDeque<Option<Outcome<T>>>,
+    /// Worker jobs started and not yet ended.
+    active: usize,
     /// Set when the consumer stops (done, an error, a panic): workers take
     /// no more items.
     stop: bool,
+}
+
+impl<T> State<T> {
+    /// The item a worker may take next, if any: one within the window,
+    /// while the consumer has not stopped.
+    fn takeable(&self, len: u64, window: u64) -> bool {
+        !self.stop && self.next < len && self.next < self.consumed + window
+    }
 }
 
 struct Shared<T> {
     state: Mutex<State<T>>,
     /// Signalled when the oldest unconsumed item is done.
     done: Condvar,
-    /// Signalled when the window moves on, or the consumer stops.
-    moved: Condvar,
 }
 
 impl<T> Shared<T> {
@@ -58,7 +73,6 @@ struct StopOnDrop<'a, T>(&'a Shared<T>);
 impl<T> Drop for StopOnDrop<'_, T> {
     fn drop(&mut self) {
         self.0.lock().stop = true;
-        self.0.moved.notify_all();
     }
 }
 
@@ -72,10 +86,10 @@ impl<T> Drop for StopOnDrop<'_, T> {
 /// one after another on that thread.
 pub(super) fn for_each_ordered<T, E>(
     pool: &rayon::ThreadPool,
-    len: usize,
+    len: u64,
     window: usize,
-    work: &(dyn Fn(usize) -> T + Sync),
-    consume: &mut dyn FnMut(usize, T) -> Result<(), E>,
+    work: &(dyn Fn(u64) -> T + Sync),
+    consume: &mut dyn FnMut(u64, T) -> Result<(), E>,
 ) -> Result<(), E>
 where
     T: Send,
@@ -93,26 +107,26 @@ where
         }
         return Ok(());
     }
-    let window = window.clamp(1, len);
+    let window = u64::try_from(window.max(1)).unwrap_or(u64::MAX).min(len);
+    let slots = usize::try_from(window).expect("at most the window asked for, a usize");
     let shared = Shared {
         state: Mutex::new(State {
             next: 0,
             consumed: 0,
-            slots: (0..window).map(|_| None).collect(),
+            slots: (0..slots).map(|_| None).collect(),
+            active: 0,
             stop: false,
         }),
         done: Condvar::new(),
-        moved: Condvar::new(),
     };
     let shared = &shared;
+    // Takes items while the window allows, then ends (never waits).
     let worker = move || {
         loop {
             let i = {
                 let mut st = shared.lock();
-                while !st.stop && st.next < len && st.next >= st.consumed + window {
-                    st = shared.moved.wait(st).unwrap_or_else(|e| e.into_inner());
-                }
-                if st.stop || st.next >= len {
+                if !st.takeable(len, window) {
+                    st.active -= 1;
                     return;
                 }
                 st.next += 1;
@@ -120,18 +134,35 @@ where
             };
             let outcome = catch_unwind(AssertUnwindSafe(|| work(i)));
             let mut st = shared.lock();
-            let at = i - st.consumed;
+            let at = usize::try_from(i - st.consumed).expect("within the window");
             st.slots[at] = Some(outcome);
             if at == 0 {
                 shared.done.notify_one();
             }
         }
     };
+    let threads = pool.current_num_threads();
     pool.in_place_scope(|scope| {
-        for _ in 0..pool.current_num_threads().min(len) {
-            scope.spawn(move |_| worker());
-        }
+        // Starts workers up to the pool's threads while items can be taken.
+        let top_up = || {
+            let mut st = shared.lock();
+            // Workers are never idle (they run an item or end), so a free
+            // item wants a new worker while the pool has a thread for it.
+            let free = if st.stop {
+                0
+            } else {
+                len.min(st.consumed + window).saturating_sub(st.next)
+            };
+            let started =
+                usize::try_from(free).map_or(threads - st.active, |f| f.min(threads - st.active));
+            st.active += started;
+            drop(st);
+            for _ in 0..started {
+                scope.spawn(move |_| worker());
+            }
+        };
         let _stop = StopOnDrop(shared);
+        top_up();
         for i in 0..len {
             let outcome = {
                 let mut st = shared.lock();
@@ -143,7 +174,7 @@ where
                 st.consumed += 1;
                 outcome
             };
-            shared.moved.notify_all();
+            top_up();
             match outcome {
                 Ok(value) => consume(i, value)?,
                 Err(panic) => resume_unwind(panic),
@@ -176,13 +207,11 @@ mod tests {
                 let out = AtomicUsize::new(0);
                 let most = AtomicUsize::new(0);
                 let mut seen = Vec::new();
-                let work = |i: usize| {
+                let work = |i: u64| {
                     let n = out.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(n, Ordering::SeqCst);
                     // Uneven work: later items often finish first.
-                    std::thread::sleep(std::time::Duration::from_micros(
-                        ((i * 7) % 5) as u64 * 200,
-                    ));
+                    std::thread::sleep(std::time::Duration::from_micros(((i * 7) % 5) * 200));
                     i * i
                 };
                 let r: Result<(), ()> =
@@ -208,7 +237,7 @@ mod tests {
     #[test]
     fn an_error_stops_the_run() {
         let taken = AtomicUsize::new(0);
-        let work = |i: usize| {
+        let work = |i: u64| {
             taken.fetch_add(1, Ordering::SeqCst);
             i
         };
@@ -242,12 +271,40 @@ mod tests {
         assert_eq!(seen, (0..20).collect::<Vec<_>>());
     }
 
+    /// Items that use rayon themselves (a `join` on the pool they run on)
+    /// complete in order: a worker job that rayon runs on top of a waiting
+    /// item never waits for the window.
+    #[test]
+    fn items_that_use_rayon_complete_in_order() {
+        for window in [1, 2, 5] {
+            let p = pool(2);
+            let work = |i: u64| {
+                let (a, b) = rayon::join(
+                    || {
+                        std::thread::sleep(std::time::Duration::from_micros((i % 3) * 300));
+                        i
+                    },
+                    || i + 1,
+                );
+                a + b
+            };
+            let mut seen = Vec::new();
+            let r: Result<(), ()> = for_each_ordered(&p, 30, window, &work, &mut |i, v| {
+                assert_eq!(v, 2 * i + 1);
+                seen.push(i);
+                Ok(())
+            });
+            assert_eq!(r, Ok(()));
+            assert_eq!(seen, (0..30).collect::<Vec<_>>());
+        }
+    }
+
     /// A panicking item re-raises on the consuming thread after the items
     /// before it, and the run does not hang.
     #[test]
     fn a_panic_reaches_the_caller_in_order() {
         let mut seen = Vec::new();
-        let work = |i: usize| {
+        let work = |i: u64| {
             if i == 5 {
                 panic!("item five");
             }

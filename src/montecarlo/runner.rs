@@ -150,19 +150,18 @@ impl Runner {
             });
         }
         let arms = models.len();
-        let Ok(items) = usize::try_from(len * arms as u64) else {
-            return Err(RunError::TooManyReplications {
-                requested: len,
-                limit: MAX_REPLICATIONS,
-            });
-        };
+        // At most 10⁸ replications of as many arms as fit in memory: the
+        // product stays far below 2⁶⁴.
+        let items = len * arms as u64;
         // Item i is arm i % arms of replication start + i / arms: the
         // arms of a replication are consumed together, in arm order.
         let window = self.threads() * WINDOW_PER_THREAD;
         let seed = self.seed;
         let start = indices.start;
-        let replication = |i: usize| start + (i / arms) as u64;
-        let work = |i: usize| models[i % arms].model.replicate(seed, replication(i));
+        let arms64 = arms as u64;
+        let replication = |i: u64| start + i / arms64;
+        let arm = |i: u64| usize::try_from(i % arms64).expect("below the number of arms, a usize");
+        let work = |i: u64| models[arm(i)].model.replicate(seed, replication(i));
         let mut row = Vec::with_capacity(arms);
         let mut unreported = 0u64;
         let report = |n: &mut u64| {
@@ -171,7 +170,7 @@ impl Runner {
             }
         };
         for_each_ordered(&self.pool, items, window, &work, &mut |i, obs| {
-            let a = i % arms;
+            let a = arm(i);
             let r = replication(i);
             row.push(obs.map_err(|source| RunError::Model {
                 arm: models[a].label.to_string(),

@@ -5,8 +5,8 @@
 //!
 //! A heap of `n` entries costs about `log₂ n` levels of sifting per event;
 //! here an event costs a link into a bucket's list and, when the heap has
-//! run dry and the bucket's turn comes, a push into a heap of a few
-//! entries. The order does not change: every entry in the heap is due no
+//! run dry and the bucket's turn comes, a share of one bottom-up heapify
+//! of the bucket's few entries. The order does not change: every entry in the heap is due no
 //! later than [`Far::heap_max`], and every entry here later than it, so the
 //! heap's smallest (time, sequence) key is the queue's.
 //!
@@ -19,9 +19,9 @@ use super::heap::{Entry, Heap};
 /// Entries a bucket is cut to hold, judged from the times pending when the
 /// rung is laid out. Since a bucket moves into the heap in one heapify,
 /// smaller buckets pay: instructions per event with 1, 2, 4 and 8 were
-/// 1,619, 1,634, 1,663 and 1,699 on the reference corridor, 345, 342,
-/// 359 and 387 in the hold model at 1,000 pending, and 419, 435, 454 and
-/// 485 at 100,000; wall times of 1, 2 and 4 were alike within the noise.
+/// 1,619, 1,634, 1,663 and 1,699 on the reference corridor, 345, 341,
+/// 359 and 387 in the hold model at 1,000 pending, and 419, 434, 454 and
+/// 485 at 100,000 (one build; the README's table, another, agrees); wall times of 1, 2 and 4 were alike within the noise.
 /// (With a push per entry, 4 had been best, against 8 and 32.)
 const BUCKET_TARGET: usize = 2;
 /// Entries in the heap (with the tiers off) above which the tiers start, at

@@ -138,7 +138,8 @@ impl<E> Heap<E> {
         debug_assert!(self.v.is_empty());
         self.root_out_of_place = false;
         self.v.extend(entries);
-        for i in (0..self.v.len() / ARITY).rev() {
+        // The nodes with children, the last first.
+        for i in (0..(self.v.len() + ARITY - 2) / ARITY).rev() {
             self.sift_down(i);
         }
     }
