@@ -8,9 +8,10 @@ use super::checks::{
 };
 use super::choices::Choice;
 use super::ids::{ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, SectionId};
+use super::legs::LegView;
 use super::network::{
-    BorderPort, ClassAtSide, Flow, Handling, LegView, MONTH_DAYS, Network, Place, PlaceKind, Route,
-    Section, TrafficClass,
+    BorderPort, ClassAtSide, Flow, Handling, MONTH_DAYS, Network, Place, PlaceKind, Route, Section,
+    TrafficClass,
 };
 use crate::error::{FieldPath, InvalidField};
 use crate::metric::is_identifier;
@@ -636,7 +637,7 @@ impl NetworkBuilder {
         let leg_views = self
             .routes
             .iter()
-            .map(|r| LegView::of(r, &self.places, &self.sections))
+            .map(|r| leg_views(r, &self.places, &self.sections))
             .collect();
         Ok(Network {
             places: self.places,
@@ -662,4 +663,29 @@ impl NetworkBuilder {
             choices: self.choices,
         })
     }
+}
+
+/// What the model reads of `route`'s legs: each section's fixed numbers and
+/// the port at the leg's far end (places from `places`, sections from
+/// `sections`).
+fn leg_views(route: &Route, places: &[Place], sections: &[Section]) -> Vec<LegView> {
+    route
+        .legs
+        .iter()
+        .zip(&route.places[1..])
+        .map(|(&(sec, reversed), &next)| {
+            let section = &sections[sec.index()];
+            LegView {
+                section: sec,
+                reversed,
+                single_track: section.single_track,
+                mean_running_hours: section.running.mean_hours(),
+                paths_per_day: section.paths_per_day,
+                port_after: match places[next.index()].kind {
+                    PlaceKind::Port(pid) => Some(pid),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
 }

@@ -89,6 +89,7 @@ mod daily;
 mod dist;
 mod flows;
 mod ids;
+mod legs;
 mod metrics;
 mod model;
 mod network;

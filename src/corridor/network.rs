@@ -10,6 +10,7 @@ use super::dist::HoursDist;
 use super::ids::{
     ClassId, Direction, FlowId, Gauge, GaugeChange, PlaceId, PortId, RouteId, SectionId,
 };
+use super::legs::LegView;
 use super::routing::RoutingPolicy;
 use crate::time::SimDuration;
 
@@ -513,52 +514,6 @@ impl Section {
     }
 }
 
-/// One leg of a route as the model reads it when a train runs or
-/// chooses: the section's numbers that never change, and the port the leg
-/// leads to, side by side in one small record rather than behind the
-/// section's, the place's and the route's own records.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct LegView {
-    /// The section.
-    pub(crate) section: SectionId,
-    /// Travelled from its `to` end to its `from` end.
-    pub(crate) reversed: bool,
-    /// The section is a single track.
-    pub(crate) single_track: bool,
-    /// The section's mean running time \[h\].
-    pub(crate) mean_running_hours: f64,
-    /// The section's paths per day (`None`: unconstrained).
-    pub(crate) paths_per_day: Option<f64>,
-    /// The port at the leg's far end, if it is one.
-    pub(crate) port_after: Option<PortId>,
-}
-
-impl LegView {
-    /// The views of `route`'s legs in `places`, `sections` and `ports`'
-    /// places.
-    pub(super) fn of(route: &Route, places: &[Place], sections: &[Section]) -> Vec<LegView> {
-        route
-            .legs
-            .iter()
-            .zip(&route.places[1..])
-            .map(|(&(sec, reversed), &next)| {
-                let section = &sections[sec.index()];
-                LegView {
-                    section: sec,
-                    reversed,
-                    single_track: section.single_track,
-                    mean_running_hours: section.running.mean_hours(),
-                    paths_per_day: section.paths_per_day,
-                    port_after: match places[next.index()].kind {
-                        PlaceKind::Port(pid) => Some(pid),
-                        _ => None,
-                    },
-                }
-            })
-            .collect()
-    }
-}
-
 /// A path through the network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
@@ -696,7 +651,7 @@ pub struct Network {
     pub(super) headways: Vec<Option<SimDuration>>,
     pub(super) routes: Vec<Route>,
     /// What the model reads of each route's legs as trains run and choose,
-    /// laid out together (see [`LegView`]).
+    /// laid out together (see [`LegView`]; built by the builder).
     pub(super) leg_views: Vec<Vec<LegView>>,
     pub(super) flows: Vec<Flow>,
     pub(super) seasonality: [f64; 12],
