@@ -324,9 +324,56 @@ pub fn student_t_quantile(p: f64, df: f64) -> Option<f64> {
     if !open_unit(p) || !valid_df(df) {
         return None;
     }
+    // A report asks for the same few quantiles (one level, one df)
+    // thousands of times, and each costs a root search over the incomplete
+    // beta function: the last few answers are kept, per thread.
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(t) = T_QUANTILES.with(|c| c.borrow().get(key)) {
+        return t;
+    }
+    let t = t_quantile_uncached(p, df);
+    T_QUANTILES.with(|c| c.borrow_mut().put(key, t));
+    t
+}
+
+/// Entries [`student_t_quantile`] remembers per thread.
+const T_CACHE_SIZE: usize = 8;
+
+/// The bits of a quantile's `(p, df)`.
+type QuantileKey = (u64, u64);
+
+/// The last [`T_CACHE_SIZE`] quantiles computed on this thread, by the bits
+/// of `(p, df)`, replaced in turn.
+struct QuantileCache {
+    entries: [Option<(QuantileKey, Option<f64>)>; T_CACHE_SIZE],
+    next: usize,
+}
+
+impl QuantileCache {
+    fn get(&self, key: QuantileKey) -> Option<Option<f64>> {
+        self.entries
+            .iter()
+            .flatten()
+            .find(|(k, _)| *k == key)
+            .map(|&(_, t)| t)
+    }
+
+    fn put(&mut self, key: QuantileKey, t: Option<f64>) {
+        self.entries[self.next] = Some((key, t));
+        self.next = (self.next + 1) % T_CACHE_SIZE;
+    }
+}
+
+thread_local! {
+    static T_QUANTILES: std::cell::RefCell<QuantileCache> =
+        const { std::cell::RefCell::new(QuantileCache { entries: [None; T_CACHE_SIZE], next: 0 }) };
+}
+
+/// [`student_t_quantile`] for a valid `p` and `df`, computed.
+fn t_quantile_uncached(p: f64, df: f64) -> Option<f64> {
     if p > 0.5 {
         // 1 − p is exact for p ≥ ½.
-        return student_t_quantile(1.0 - p, df).map(|t| -t);
+        return t_quantile_uncached(1.0 - p, df).map(|t| -t);
     }
     if p == 0.5 {
         return Some(0.0);
@@ -505,6 +552,36 @@ mod tests {
             assert_rel(student_t_quantile(p, df).unwrap(), t, 1e-9);
         }
         assert!((student_t_quantile(0.95, 1000.0).unwrap() - 1.646_379).abs() < 1e-6);
+    }
+
+    #[test]
+    fn remembered_quantiles_are_the_computed_ones() {
+        // More keys than the cache holds, each asked for twice, in an order
+        // that evicts entries between the asks: every answer is bit for bit
+        // the computed one, before and after eviction.
+        let keys: Vec<(f64, f64)> = (1..=3 * T_CACHE_SIZE)
+            .map(|i| {
+                (
+                    0.5 + 0.49 * (i as f64 / (3 * T_CACHE_SIZE) as f64),
+                    i as f64,
+                )
+            })
+            .chain([(0.025, 4.0), (0.5, 7.0), (1.0, 3.0), (0.9, -1.0)])
+            .collect();
+        for _ in 0..2 {
+            for &(p, df) in keys.iter().chain(keys.iter().rev()) {
+                let expected = if open_unit(p) && valid_df(df) {
+                    t_quantile_uncached(p, df)
+                } else {
+                    None
+                };
+                assert_eq!(
+                    student_t_quantile(p, df).map(f64::to_bits),
+                    expected.map(f64::to_bits),
+                    "p = {p}, df = {df}"
+                );
+            }
+        }
     }
 
     #[test]
