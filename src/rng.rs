@@ -48,15 +48,35 @@ const fn splitmix64(x: u64) -> u64 {
 /// assert_ne!(stream_rng(42, 7, 1).next_u64(), stream_rng(42, 7, 2).next_u64());
 /// ```
 pub fn stream_rng(master_seed: u64, replication: u64, stream: u64) -> SimRng {
-    let mut h = splitmix64(master_seed);
-    h = splitmix64(h ^ replication);
-    h = splitmix64(h ^ stream.wrapping_mul(0xD605_BBB5_8C8A_BBE5));
-    let mut seed = [0u8; 32];
-    for (i, chunk) in seed.chunks_exact_mut(8).enumerate() {
-        h = splitmix64(h.wrapping_add(i as u64));
-        chunk.copy_from_slice(&h.to_le_bytes());
+    ReplicationStreams::new(master_seed, replication).rng(stream)
+}
+
+/// The streams of one replication: [`stream_rng`] with its first two
+/// mixing steps, which depend on the master seed and the replication only,
+/// done once. A model that makes streams as it runs (one per train and
+/// purpose, say) keeps one of these.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReplicationStreams {
+    base: u64,
+}
+
+impl ReplicationStreams {
+    pub(crate) fn new(master_seed: u64, replication: u64) -> Self {
+        ReplicationStreams {
+            base: splitmix64(splitmix64(master_seed) ^ replication),
+        }
     }
-    SimRng::from_seed(seed)
+
+    /// `stream_rng(master_seed, replication, stream)`.
+    pub(crate) fn rng(self, stream: u64) -> SimRng {
+        let mut h = splitmix64(self.base ^ stream.wrapping_mul(0xD605_BBB5_8C8A_BBE5));
+        let mut seed = [0u8; 32];
+        for (i, chunk) in seed.chunks_exact_mut(8).enumerate() {
+            h = splitmix64(h.wrapping_add(i as u64));
+            chunk.copy_from_slice(&h.to_le_bytes());
+        }
+        SimRng::from_seed(seed)
+    }
 }
 
 /// A stable stream key for a scenario id (FNV-1a, 64 bit): the same id gives

@@ -15,7 +15,6 @@ use crate::corridor::network::{ArrivalProcess, MONTH_DAYS, PlaceKind, Refused, R
 use crate::corridor::report::TraceEvent;
 use crate::corridor::routing::pick_by_share;
 use crate::engine::Scheduler;
-use crate::rng::stream_rng;
 use crate::time::{SimDuration, SimTime, TICKS_PER_DAY};
 
 impl CorridorModel<'_> {
@@ -93,11 +92,9 @@ impl CorridorModel<'_> {
         let flow = self.net.flow(f);
         let seq = self.released[f.index()];
         self.released[f.index()] += 1;
-        let mut rng = stream_rng(
-            self.seed,
-            self.replication,
-            self.train_key[f.index()] ^ seq.rotate_left(32),
-        );
+        let mut rng = self
+            .streams
+            .rng(self.train_key[f.index()] ^ seq.rotate_left(32));
         let containers = flow.containers_per_train;
         // The train's first two draws pick its destination and, later, its
         // route: drawn now, whatever the flow's routes, so that a variant

@@ -21,7 +21,6 @@ use crate::corridor::ids::{Direction, PortId};
 use crate::corridor::network::Handling;
 use crate::corridor::report::TraceEvent;
 use crate::engine::Scheduler;
-use crate::rng::stream_rng;
 use crate::time::{SimDuration, SimTime};
 
 impl CorridorModel<'_> {
@@ -338,7 +337,7 @@ impl CorridorModel<'_> {
             rng_seed = rng_seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
             // Like the formation (it has just booked its waits, so its
             // clock reads now), with a stream of its own.
-            let rng = stream_rng(self.seed, self.replication, rng_seed);
+            let rng = self.streams.rng(rng_seed);
             let t = Template::of(self.train_ref(id)).train(consignments, rng, rng_seed, s.now());
             out.push(self.insert(t));
         }
@@ -548,12 +547,7 @@ impl CorridorModel<'_> {
             0x9E37_79B9_7F4A_7C15u64
                 .wrapping_mul(u64::from(pool.generation) << 16 | u64::from(pool.formed)),
         );
-        let t = template.train(
-            taken,
-            stream_rng(self.seed, self.replication, seed),
-            seed,
-            now,
-        );
+        let t = template.train(taken, self.streams.rng(seed), seed, now);
         let g = pool.track;
         let id = self.insert(t);
         self.train(id).track = g;

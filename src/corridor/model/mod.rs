@@ -32,7 +32,7 @@ use super::network::{CutTarget, Network, Refuser};
 use super::report::{ReplicationReport, TraceEvent, TraceRecord};
 use super::tally::Tally;
 use crate::engine::{Model, Scheduler, Simulation};
-use crate::rng::{SimRng, stream_key, stream_rng};
+use crate::rng::{ReplicationStreams, SimRng, stream_key, stream_rng};
 use crate::time::{SimDuration, SimTime};
 
 /// Random-stream purposes. Each flow and each port draws from its own
@@ -111,8 +111,8 @@ pub enum CorridorEvent {
 /// The corridor model for one replication.
 pub struct CorridorModel<'a> {
     net: &'a Network,
-    seed: u64,
-    replication: u64,
+    /// The replication's random streams (each train's, per purpose).
+    streams: ReplicationStreams,
     demand_rng: Vec<SimRng>,
     /// Stream key of each flow's trains (from the flow's scenario id).
     train_key: Vec<u64>,
@@ -190,8 +190,7 @@ impl<'a> CorridorModel<'a> {
         let classes = net.classes().len();
         let model = CorridorModel {
             net,
-            seed,
-            replication,
+            streams: ReplicationStreams::new(seed, replication),
             demand_rng: net
                 .flows()
                 .iter()
@@ -476,11 +475,8 @@ impl<'a> CorridorModel<'a> {
     /// Train `id`'s stream for `purpose` at the thing whose id hashes to
     /// `key` (a port, a choice).
     fn train_stream_keyed(&self, id: TrainId, purpose: u64, key: u64) -> SimRng {
-        stream_rng(
-            self.seed,
-            self.replication,
-            self.train_ref(id).key ^ purpose.rotate_left(48) ^ key.rotate_left(24),
-        )
+        self.streams
+            .rng(self.train_ref(id).key ^ purpose.rotate_left(48) ^ key.rotate_left(24))
     }
 
     fn warmup_end(&mut self, now: SimTime) {

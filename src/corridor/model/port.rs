@@ -86,7 +86,12 @@ impl CorridorModel<'_> {
         if port.closures > 0 || port.capacity_factor <= 0.0 {
             return Some(0);
         }
-        // Truncation towards zero: a cut to 20 % of 15 trains leaves 3.
+        // Truncation towards zero: a cut to 20 % of 15 trains leaves 3. At
+        // full capacity, the common case, the cap itself (which the rounding
+        // would give too: c + 1e-9 rounds to below c + 1 for any u32 c).
+        if port.capacity_factor == 1.0 {
+            return cap;
+        }
         cap.map(|c| (f64::from(c) * port.capacity_factor + 1e-9).floor() as u32)
     }
 
