@@ -183,7 +183,11 @@ impl Logit {
             return;
         }
         let raw = |k: usize, h: f64| {
-            if h.is_finite() {
+            if h == best {
+                // exp(-0 / scale) is exactly 1: the exponential of the best
+                // candidate (or of each one tied with it) is not needed.
+                w(k)
+            } else if h.is_finite() {
                 w(k) * (-(h - best) / self.scale_hours).exp()
             } else {
                 0.0

@@ -597,10 +597,6 @@ fn cut_streams(streams: ReplicationStreams, key: u64, n: usize) -> Vec<SimRng> {
         .collect()
 }
 
-/// Converts a validated sample \[h\] to ticks. Samples of a validated
-/// [`HoursDist`](super::HoursDist) are finite and non-negative; a product
-/// with a scale factor is capped at the largest accepted span.
-#[inline]
 /// The instant day `day` of the run begins (a validated day from 0 to
 /// 36525, to the millisecond, as the events dated by days are scheduled).
 fn day_start(day: f64) -> SimTime {
@@ -608,6 +604,10 @@ fn day_start(day: f64) -> SimTime {
         + SimDuration::try_from_hours_f64(day * 24.0).expect("validated: a day from 0 to 36525")
 }
 
+/// Converts a validated sample \[h\] to ticks. Samples of a validated
+/// [`HoursDist`](super::HoursDist) are finite and non-negative; a product
+/// with a scale factor is capped at the largest accepted span.
+#[inline]
 fn to_duration(hours: f64) -> SimDuration {
     SimDuration::try_from_hours_f64(hours.min(crate::time::MAX_SAMPLED_HOURS))
         .expect("validated distributions give finite, non-negative hours")
