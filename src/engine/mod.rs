@@ -121,7 +121,7 @@ impl<E> Scheduler<E> {
     /// # Panics
     ///
     /// If `now + delay` overflows [`SimTime::MAX`] (about 584 million years).
-    #[inline]
+    #[inline(always)]
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) -> EventKey {
         self.queue.push(self.now + delay, event)
     }

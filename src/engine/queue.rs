@@ -145,7 +145,7 @@ impl<E> EventQueue<E> {
 
     /// Adds an event due at `time`. The queue itself does not check the
     /// clock: [`Scheduler`](super::Scheduler) rejects times in the past.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: SimTime, event: E) -> EventKey {
         let key = EventKey {
             time,

@@ -215,6 +215,8 @@ impl<E> Far<E> {
     /// Starts the tiers (the heap has grown past [`spill_at`]
     /// (Self::spill_at)): everything moves here, and the nearest bucket
     /// back.
+    #[cold]
+    #[inline(never)]
     pub(super) fn spill(&mut self, heap: &mut Heap<E>) {
         debug_assert_eq!(self.heap_max, u64::MAX);
         self.spill_at = usize::MAX;

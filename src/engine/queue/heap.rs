@@ -102,7 +102,7 @@ impl<E> Heap<E> {
 
     /// Adds an entry; returns whether the heap grew (it does not when the
     /// entry replaces the top taken out by [`take_top`](Self::take_top)).
-    #[inline]
+    #[inline(always)]
     pub(super) fn push(&mut self, e: Entry<E>) -> bool {
         let w = e.key.wide();
         self.v.push(e);
