@@ -143,6 +143,7 @@ impl<A: Distribution<f64>, S: Distribution<f64>> Station<A, S> {
         self.error
     }
 
+    #[inline]
     fn draw(&mut self, service: bool) -> Option<SimDuration> {
         let hours = if service {
             self.service.sample(&mut self.service_rng)
@@ -161,6 +162,7 @@ impl<A: Distribution<f64>, S: Distribution<f64>> Station<A, S> {
 
     /// A server starts on the customer who arrived at `arrived` (the
     /// caller has counted the server busy).
+    #[inline(always)]
     fn start_service(&mut self, arrived: SimTime, scheduler: &mut Scheduler<StationEvent>) {
         let now = scheduler.now();
         if self.measuring && arrived >= self.stats.queue_len.start() {
@@ -184,6 +186,7 @@ impl<A: Distribution<f64>, S: Distribution<f64>> Station<A, S> {
 impl<A: Distribution<f64>, S: Distribution<f64>> Model for Station<A, S> {
     type Event = StationEvent;
 
+    #[inline]
     fn handle(&mut self, event: StationEvent, scheduler: &mut Scheduler<StationEvent>) {
         let now = scheduler.now();
         match event {
