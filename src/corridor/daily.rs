@@ -72,6 +72,7 @@ impl DailySide {
     }
 
     /// Brings the integrals to `now`, closing every day that ended.
+    #[inline]
     fn advance(&mut self, now: SimTime) {
         let now = now.as_millis();
         if now == self.state.last {
@@ -79,6 +80,20 @@ impl DailySide {
             // the next day's end).
             return;
         }
+        if now >= (self.values[0].len() as u64 + 1) * TICKS_PER_DAY {
+            self.close_days(now);
+        }
+        let st = &mut self.state;
+        for (a, &l) in st.area.iter_mut().zip(&st.level) {
+            *a += u128::from(l) * u128::from(now - st.last);
+        }
+        st.last = now;
+    }
+
+    /// Closes every day that ended by `now` \[ms\] (a few hundred calls a
+    /// year, out of the way of the many that do not cross midnight).
+    #[inline(never)]
+    fn close_days(&mut self, now: u64) {
         loop {
             let day = self.values[0].len() as u64;
             let boundary = (day + 1) * TICKS_PER_DAY;
@@ -99,11 +114,6 @@ impl DailySide {
             st.handed = 0;
             st.last = boundary;
         }
-        let st = &mut self.state;
-        for (a, &l) in st.area.iter_mut().zip(&st.level) {
-            *a += u128::from(l) * u128::from(now - st.last);
-        }
-        st.last = now;
     }
 
     fn set(&mut self, level: Level, now: SimTime, value: u64) {

@@ -152,6 +152,7 @@ impl Histogram {
     }
 
     /// Records one occurrence of `value`.
+    #[inline]
     pub fn record(&mut self, value: u64) {
         self.record_n(value, 1);
     }

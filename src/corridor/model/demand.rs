@@ -142,6 +142,7 @@ impl CorridorModel<'_> {
 
     /// What on `route` from place `pos` on refuses `class` now: the first
     /// port side with a ban on the class, else the first line with a ban.
+    #[inline]
     pub(super) fn route_refused(
         &self,
         route: RouteId,
@@ -152,6 +153,17 @@ impl CorridorModel<'_> {
         if self.bans_in_force == 0 {
             return None;
         }
+        self.route_refused_now(route, pos, class, dir)
+    }
+
+    /// [`route_refused`](Self::route_refused) while some ban is in force.
+    fn route_refused_now(
+        &self,
+        route: RouteId,
+        pos: usize,
+        class: ClassId,
+        dir: Direction,
+    ) -> Option<Refuser> {
         let route = self.net.route(route);
         let side = route.places[pos..]
             .iter()

@@ -140,12 +140,25 @@ impl CorridorModel<'_> {
 
     /// Lets trains waiting for section `sec` in one orientation onto it
     /// while it has room.
+    #[inline]
     pub(super) fn admit(
         &mut self,
         sec: SectionId,
         reversed: bool,
         s: &mut Scheduler<CorridorEvent>,
     ) {
+        // Nearly always nobody waits (most lines have room for all).
+        if self.sections[sec.index()].lines[usize::from(reversed)]
+            .waiting
+            .is_empty()
+        {
+            return;
+        }
+        self.admit_waiting(sec, reversed, s);
+    }
+
+    /// [`admit`](Self::admit) when some train waits.
+    fn admit_waiting(&mut self, sec: SectionId, reversed: bool, s: &mut Scheduler<CorridorEvent>) {
         let now = s.now();
         let o = usize::from(reversed);
         let cap = self.net.sections()[sec.index()].capacity_trains;
@@ -229,10 +242,17 @@ impl CorridorModel<'_> {
 
     /// Whether `route` from place `pos` on passes a port not yet open at
     /// `now`.
+    #[inline]
     fn passes_unopened(&self, route: RouteId, pos: usize, now: SimTime) -> bool {
         if self.all_open_at.is_none_or(|t| now >= t) {
             return false;
         }
+        self.passes_unopened_now(route, pos, now)
+    }
+
+    /// [`passes_unopened`](Self::passes_unopened) while some port is not
+    /// open yet.
+    fn passes_unopened_now(&self, route: RouteId, pos: usize, now: SimTime) -> bool {
         let net = self.net;
         net.route(route).places[pos + 1..].iter().any(|&place| {
             matches!(net.place(place).kind, PlaceKind::Port(pid)
