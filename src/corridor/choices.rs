@@ -77,6 +77,7 @@ pub struct Choice {
 impl Choice {
     /// The candidates for a train of `flow` and `class` bound for
     /// `destination` at `place` in `dir`, if the choice applies to it there.
+    #[inline]
     pub fn candidates(
         &self,
         place: PlaceId,

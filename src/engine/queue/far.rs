@@ -134,7 +134,7 @@ impl<E> Far<E> {
     }
 
     /// Keeps an entry due after [`heap_max`](Self::heap_max).
-    #[inline]
+    #[inline(always)]
     pub(super) fn push(&mut self, e: Entry<E>) {
         debug_assert!(e.key.time > self.heap_max);
         let t = e.key.time;
