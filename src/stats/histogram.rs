@@ -158,6 +158,7 @@ impl Histogram {
     }
 
     /// Records `count` occurrences of `value`; `count = 0` does nothing.
+    #[inline]
     pub fn record_n(&mut self, value: u64, count: u64) {
         if count == 0 {
             return;

@@ -30,7 +30,7 @@ impl CorridorModel<'_> {
     }
 
     /// The port the train is at, and its direction.
-    #[inline]
+    #[inline(always)]
     pub(super) fn current_port(&self, id: TrainId) -> (PortId, Direction) {
         let t = self.train_ref(id);
         let place = self.net.route(t.route).places[t.pos];
