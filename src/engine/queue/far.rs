@@ -198,18 +198,17 @@ impl<E> Far<E> {
     /// Moves the entries of the chain from slot `s` into the heap, which
     /// is empty, and frees their slots.
     fn drain_chain(&mut self, mut s: u32, heap: &mut Heap<E>) {
-        heap.fill(std::iter::from_fn(|| {
-            if s == NIL {
-                return None;
-            }
+        debug_assert_eq!(heap.len(), 0);
+        while s != NIL {
             let slot = &mut self.slots[s as usize];
             let e = slot.entry.take().expect("a chained slot holds an entry");
             let next = std::mem::replace(&mut slot.next, self.free);
             self.free = s;
             self.len -= 1;
+            heap.push_unordered(e);
             s = next;
-            Some(e)
-        }));
+        }
+        heap.order();
     }
 
     /// Starts the tiers (the heap has grown past [`spill_at`]

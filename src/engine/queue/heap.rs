@@ -130,14 +130,20 @@ impl<E> Heap<E> {
         true
     }
 
-    /// Fills the heap, which is empty, with `entries`, and orders it
-    /// bottom-up (Floyd): fewer steps than pushing them one at a time,
-    /// each of which sifts up and checks for a top to replace.
+    /// Adds an entry to a heap that is being filled: it is not ordered
+    /// until [`order`](Self::order).
     #[inline]
-    pub(super) fn fill(&mut self, entries: impl Iterator<Item = Entry<E>>) {
-        debug_assert!(self.v.is_empty());
+    pub(super) fn push_unordered(&mut self, e: Entry<E>) {
+        self.v.push(e);
+    }
+
+    /// Orders the heap bottom-up (Floyd) after entries were added with
+    /// [`push_unordered`](Self::push_unordered) to an empty heap: fewer
+    /// steps than pushing them one at a time, each of which sifts up and
+    /// checks for a top to replace.
+    #[inline]
+    pub(super) fn order(&mut self) {
         self.root_out_of_place = false;
-        self.v.extend(entries);
         // The nodes with children, the last first.
         for i in (0..(self.v.len() + ARITY - 2) / ARITY).rev() {
             self.sift_down(i);
