@@ -8,7 +8,9 @@
 //!
 //! With `--setup-only` it builds the workload (loads the scenario, queues
 //! the first events) and stops, so that the instructions of the setup can
-//! be subtracted.
+//! be subtracted. The script builds it with `--profile bench` (fat LTO, as
+//! the benches are built), so that it counts the code criterion times; the
+//! release profile counts differ by a few per cent.
 //!
 //! Workloads: `mm3-kernel`, `mm3-station`, `mm3-reference`,
 //! `hold-kernel-N`, `hold-reference-N` (N pending events: 16, 1000 or

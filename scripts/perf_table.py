@@ -7,8 +7,10 @@
 It runs `cargo bench --bench engine` and `cargo bench --bench corridor`
 (unless --no-bench), reads the medians criterion wrote under
 target/criterion, and counts instructions per event of each workload with
-valgrind's callgrind on `examples/perf_probe` (its setup subtracted), then
-prints the table in Markdown. Python 3 standard library and valgrind only.
+valgrind's callgrind on `examples/perf_probe` (its setup subtracted), built
+with the bench profile (fat LTO, one codegen unit) so that the counts are
+of the code criterion timed, then prints the table in Markdown. Python 3
+standard library and valgrind only.
 """
 
 import json
@@ -43,8 +45,9 @@ def main():
         for bench in ("engine", "corridor"):
             subprocess.run(["cargo", "bench", "--bench", bench], cwd=ROOT, check=True,
                            stdout=sys.stderr)
-    subprocess.run(["cargo", "build", "--release", "--example", "perf_probe"], cwd=ROOT,
-                   check=True, stdout=sys.stderr)
+    # The bench profile writes to target/release, as the release profile does.
+    subprocess.run(["cargo", "build", "--profile", "bench", "--example", "perf_probe"],
+                   cwd=ROOT, check=True, stdout=sys.stderr)
     probe = os.path.join(ROOT, "target", "release", "examples", "perf_probe")
     ipe = {w: instructions(w, probe) for w in (
         "mm3-kernel", "mm3-reference", "mm3-station", "hold-kernel-16", "hold-reference-16",
@@ -59,7 +62,7 @@ def main():
         t = median_ns("mm3_customers", name)
         rows.append((label, f"{customers / t * 1e3:.1f} M customers/s",
                      f"hand-written `BinaryHeap` loop: {customers / ref * 1e3:.1f} M/s",
-                     f"{t / ref:.3f}", f"{ipe['mm3-' + name]:.0f} / {ipe['mm3-reference']:.0f}"))
+                     f"{t / ref:.3f}", f"{ipe['mm3-' + name]:,.0f} / {ipe['mm3-reference']:,.0f}"))
     for n in (16, 1000, 100000):
         k = median_ns("hold", f"kernel/{n}")
         r = median_ns("hold", f"reference/{n}")
@@ -67,17 +70,17 @@ def main():
         rows.append((f"hold model, {n:,} pending events", f"{1e5 / k * 1e3:.1f} M events/s",
                      f"pop-then-push: {1e5 / r * 1e3:.1f} M/s; replace-top: {1e5 / rt * 1e3:.1f} M/s",
                      f"{k / r:.3f} ({k / rt:.3f} vs replace-top)",
-                     f"{ipe[f'hold-kernel-{n}']:.0f} / {ipe[f'hold-reference-{n}']:.0f}"))
+                     f"{ipe[f'hold-kernel-{n}']:,.0f} / {ipe[f'hold-reference-{n}']:,.0f}"))
     for per_day in (24, 60):
         s = median_ns("ports_trains", f"scenario/{per_day}_per_day")
         h = median_ns("ports_trains", f"by_hand/{per_day}_per_day")
-        extra = (f"{ipe['ports-scenario']:.0f} / {ipe['ports-by-hand']:.0f}" if per_day == 24 else "")
+        extra = (f"{ipe['ports-scenario']:,.0f} / {ipe['ports-by-hand']:,.0f}" if per_day == 24 else "")
         rows.append((f"three-port model, {per_day} trains/day, one year: as a scenario",
                      f"{1e9 / s:.0f} replications/s", f"by hand: {1e9 / h:.0f} replications/s",
                      f"{s / h:.2f}", extra))
     y = median_ns("corridor_year", "events/base")
     rows.append(("reference corridor, one replication of 395 days", f"{y / 1e6:.1f} ms", "", "",
-                 f"{ipe['corridor-year']:.0f}"))
+                 f"{ipe['corridor-year']:,.0f}"))
     h1 = median_ns("replications", "by_hand_rayon/1")
     h2 = median_ns("replications", "by_hand_rayon/2")
     for reps in (16, 64):

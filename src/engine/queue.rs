@@ -74,9 +74,11 @@ impl Hasher for SeqHasher {
 /// against 780 at 100,000). Up to 64 the tiers cost a few instructions an
 /// event (a comparison a push, two when the heap grows): 290 against 286
 /// at 16 pending, 258 against 249 on M/M/3 (four pending). (All counted
-/// before sampled durations converted to ticks through `i64`; since, the
-/// tiered queue counts 329 at 1,000 pending, 422 at 100,000, 278 at 16
-/// and 246 on M/M/3.)
+/// in the release profile before sampled durations converted to ticks
+/// through `i64`, before the pushes inlined into the model's handler and
+/// before a bucket moved into the heap by a plain loop; since, the tiered
+/// queue counts 322 at 1,000 pending, 415 at 100,000, 278 at 16 and 223 on
+/// M/M/3 in the release profile.)
 ///
 /// An event pushed for the instant of the last event popped (a step of
 /// zero length) skips the heap: it goes to the back of a first-in,
