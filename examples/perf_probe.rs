@@ -3,14 +3,15 @@
 //! under valgrind. The workloads are the benches' own (`benches/workloads`).
 //!
 //! ```text
-//! cargo run --release --example perf_probe -- <workload> [--setup-only]
+//! cargo run --profile bench --example perf_probe -- <workload> [--setup-only]
 //! ```
 //!
 //! With `--setup-only` it builds the workload (loads the scenario, queues
 //! the first events) and stops, so that the instructions of the setup can
-//! be subtracted. The script builds it with `--profile bench` (fat LTO, as
-//! the benches are built), so that it counts the code criterion times; the
-//! release profile counts differ by a few per cent.
+//! be subtracted. `scripts/perf_table.py` builds it with `--profile bench`
+//! (fat LTO, as the benches are built), so that it counts the code
+//! criterion times; counts in the release profile differ by up to about a
+//! tenth (the M/M/3 reference: 219 against 243).
 //!
 //! Workloads: `mm3-kernel`, `mm3-station`, `mm3-reference`,
 //! `hold-kernel-N`, `hold-reference-N` (N pending events: 16, 1000 or

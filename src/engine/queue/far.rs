@@ -21,7 +21,8 @@ use super::heap::{Entry, Heap};
 /// smaller buckets pay: instructions per event with 1, 2, 4 and 8 were
 /// 1,619, 1,634, 1,663 and 1,699 on the reference corridor, 345, 341,
 /// 359 and 387 in the hold model at 1,000 pending, and 419, 434, 454 and
-/// 485 at 100,000 (one build; the README's table, another, agrees); wall times of 1, 2 and 4 were alike within the noise.
+/// 485 at 100,000 (counted then in the release profile, an older build
+/// than today's); wall times of 1, 2 and 4 were alike within the noise.
 /// (With a push per entry, 4 had been best, against 8 and 32.)
 const BUCKET_TARGET: usize = 2;
 /// Entries in the heap (with the tiers off) above which the tiers start, at
