@@ -460,14 +460,28 @@ mod tests {
         let exp = |rate| rand_distr::Exp::new(rate).expect("valid rate");
         let station = Station::new(3, exp(2.4), exp(1.0), 1_000, 50_000, 7, 0);
         let mut sim = station.into_simulation();
-        sim.run();
-        let end = sim.now();
+        // Checked at points through the run, where servers are busy and
+        // customers wait, and at its end.
+        let mut checkpoints = 0;
+        loop {
+            let out = sim.run_events(7_919);
+            let now = sim.now();
+            let station = sim.model();
+            let st = station.stats();
+            assert_eq!(
+                st.in_system.area(now),
+                st.queue_len.area(now) + st.busy.area(now)
+            );
+            assert_eq!(st.busy.value(), u64::from(station.busy));
+            assert_eq!(st.queue_len.value(), station.waiting.len() as u64);
+            assert_eq!(st.in_system.value(), st.queue_len.value() + st.busy.value());
+            checkpoints += 1;
+            if out.stopped == crate::engine::StopReason::Exhausted {
+                break;
+            }
+        }
+        assert!(checkpoints > 10, "{checkpoints} checkpoints");
         let st = sim.model().stats();
-        assert_eq!(
-            st.in_system.area(end),
-            st.queue_len.area(end) + st.busy.area(end)
-        );
-        assert_eq!(st.in_system.value(), st.queue_len.value() + st.busy.value());
         assert_eq!(st.busy.peak(), 3, "all three servers were busy at once");
         assert!(st.queue_len.peak() > 0 && st.departures > 49_000);
     }
