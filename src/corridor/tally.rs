@@ -222,6 +222,14 @@ impl Tally {
         siding: usize,
         held: usize,
     ) {
+        let side = self.side(p, d);
+        if side.in_siding.value() == siding as u64 && side.held_on_line.value() == held as u64 {
+            // Most calls change neither (a train that arrives and is
+            // handed over at once leaves the border as it was): the
+            // series and the day's record stay as they are, and their
+            // areas, kept exactly, come out the same either way.
+            return;
+        }
         let now_d = now.min(self.daily_end);
         self.daily[p.index()][d.index()].border(now_d, siding, held);
         let side = self.side(p, d);
@@ -409,7 +417,11 @@ impl Tally {
     pub(crate) fn line(&mut self, sec: SectionId, o: usize, now: SimTime, on: u32, waiting: usize) {
         let line = &mut self.report.sections[sec.index()].lines[o];
         line.on.set(now, u64::from(on));
-        line.waiting.set(now, waiting as u64);
+        // Most changes are of the trains on it, with nobody waiting: a
+        // value that stays leaves the series' area and peak as they are.
+        if line.waiting.value() != waiting as u64 {
+            line.waiting.set(now, waiting as u64);
+        }
     }
 
     pub(crate) fn section_entry(&mut self, sec: SectionId, o: usize) {
