@@ -641,6 +641,42 @@ fn a_crossing_not_yet_open_changes_nothing() {
     }
 }
 
+#[test]
+fn a_crossing_that_never_opens_changes_nothing_in_five_years() {
+    // Baktu with its opening moved past the end of the run: over all of
+    // 2026–2030 (year ends, growth, every other dated change and cut) each
+    // figure the base reports is the same, bit for bit, and only the
+    // events differ (Baktu's own stoppages still come and go). A run that
+    // shared its years before an opening with the base would stand on
+    // this.
+    let base = Scenario::builtin();
+    let never = base
+        .with_overrides(&[
+            "variants.baktu.ports.baktu_bakhty.opens_day=5000".to_string(),
+            "variants.baktu.ports.baktu_bakhty.changes=[]".to_string(),
+        ])
+        .unwrap()
+        .with_variant("baktu")
+        .unwrap();
+    for rep in 0..2 {
+        let (a, b) = (
+            CorridorModel::run(&base.network, settings(&base, rep, false)),
+            CorridorModel::run(&never.network, settings(&never, rep, false)),
+        );
+        let (oa, ob) = (a.observation(), b.observation());
+        for (k, v) in &oa.values {
+            let w = ob.values.iter().find(|(kb, _)| kb == k).map(|(_, w)| *w);
+            assert_eq!(Some(*v), w, "{k}");
+        }
+        assert!(oa.values.len() > 1_000, "{} figures", oa.values.len());
+        assert!(
+            oa.values
+                .iter()
+                .any(|(k, _)| k.to_string().contains(".2030."))
+        );
+    }
+}
+
 /// Join-the-shortest-queue (the performance anchors' three-port model):
 /// trains go where the fewest are present, so the port with more tracks,
 /// which empties faster, gets more of them: 4, 3 and 2 tracks take

@@ -343,6 +343,27 @@ impl CorridorModel<'_> {
     }
 }
 
+/// The year (from 0) of day `t` (0 or more, below 2⁵³), the day it
+/// starts on and `t`'s day in it: `t.rem_euclid(365.0)`, and the year
+/// rounded from it, to the last bit, without the library calls (`fmod`,
+/// `round`) they compile to. The rounded quotient `t / 365` never crosses
+/// an integer (a float just below `365 k` is at least `ulp(t)` below it,
+/// and `ulp(t) / 365` is more than half the spacing of floats at `k`), so
+/// its integer part is the year; `t − 365 k` is a multiple of the spacing
+/// of floats at `t` and smaller than `t`, so the subtraction is exact, as
+/// `fmod` is.
+#[inline]
+fn split_year(t: f64) -> (usize, f64, f64) {
+    let year = (t / 365.0) as u64;
+    let start = year as f64 * 365.0;
+    let day = t - start;
+    debug_assert!(
+        (0.0..365.0).contains(&day),
+        "day {day} of year {year} at {t}"
+    );
+    (year as usize, start, day)
+}
+
 /// The time after `from` at which `days` of base-rate intensity have
 /// accumulated under the monthly `weights` times each year's factor in
 /// `years` (empty: 1; past its end, the last), or `None` past `end`.
@@ -356,8 +377,7 @@ pub(super) fn invert_intensity(
     let mut t = from.as_millis() as f64 / TICKS_PER_DAY as f64;
     let end = end.as_days_f64();
     while t <= end {
-        let day_of_year = t.rem_euclid(365.0);
-        let year_start = t - day_of_year;
+        let (year, year_start, day_of_year) = split_year(t);
         let (mut month, mut month_end) = (0, 0.0);
         for (m, &len) in MONTH_DAYS.iter().enumerate() {
             month_end += len as f64;
@@ -366,7 +386,6 @@ pub(super) fn invert_intensity(
                 break;
             }
         }
-        let year = (year_start / 365.0).round() as usize;
         let m = weights[month]
             * years
                 .get(year.min(years.len().saturating_sub(1)))
@@ -391,6 +410,58 @@ mod tests {
 
     fn day(t: SimTime) -> f64 {
         t.as_days_f64()
+    }
+
+    /// `split_year` gives what `rem_euclid` and `round` gave, bit for
+    /// bit: at and next to every year's start (where the truncated
+    /// quotient is off by one), at every millisecond step of a day around
+    /// them, and at a spread of times with fractions, over a century.
+    #[test]
+    fn split_year_is_rem_euclid_to_the_bit() {
+        let reference = |t: f64| {
+            let day = t.rem_euclid(365.0);
+            let start = t - day;
+            ((start / 365.0).round() as usize, start, day)
+        };
+        let check = |t: f64| {
+            let (y, s, d) = split_year(t);
+            let (ry, rs, rd) = reference(t);
+            assert_eq!(
+                (y, s.to_bits(), d.to_bits()),
+                (ry, rs.to_bits(), rd.to_bits()),
+                "t = {t:e}"
+            );
+        };
+        let mut checked = 0u64;
+        for year in 0..=100u32 {
+            let start = f64::from(year) * 365.0;
+            let mut below = start;
+            let mut above = start;
+            for _ in 0..64 {
+                check(below);
+                check(above);
+                below = below.next_down().max(0.0);
+                above = above.next_up();
+                checked += 2;
+            }
+            for ms in -5_000i32..=5_000 {
+                let t = (f64::from(year) * 365.0 * 86_400_000.0 + f64::from(ms)) / 86_400_000.0;
+                if t >= 0.0 {
+                    check(t);
+                    checked += 1;
+                }
+            }
+        }
+        // Times with fractions everywhere in a century (a fixed sequence).
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            check((x >> 11) as f64 / (1u64 << 53) as f64 * 36_525.0);
+            checked += 1;
+        }
+        assert!(checked > 1_000_000);
     }
 
     #[test]
