@@ -644,11 +644,11 @@ fn a_crossing_not_yet_open_changes_nothing() {
 #[test]
 fn a_crossing_that_never_opens_changes_nothing_in_five_years() {
     // Baktu with its opening moved past the end of the run: over all of
-    // 2026–2030 (year ends, growth, every other dated change and cut) each
-    // figure the base reports is the same, bit for bit, and only the
-    // events differ (Baktu's own stoppages still come and go). A run that
-    // shared its years before an opening with the base would stand on
-    // this.
+    // 2026–2030 (year ends, growth, every other dated change and cut)
+    // each figure, distribution and day-by-day series the base reports is
+    // the same, bit for bit, and only the events differ (Baktu's own
+    // stoppages still come and go). Reusing the base run's years before
+    // an opening for a variant would rely on this.
     let base = Scenario::builtin();
     let never = base
         .with_overrides(&[
@@ -663,12 +663,31 @@ fn a_crossing_that_never_opens_changes_nothing_in_five_years() {
             CorridorModel::run(&base.network, settings(&base, rep, false)),
             CorridorModel::run(&never.network, settings(&never, rep, false)),
         );
-        let (oa, ob) = (a.observation(), b.observation());
+        let (oa, ob) = (a.into_observation(), b.into_observation());
+        assert!(oa.consistent && ob.consistent);
         for (k, v) in &oa.values {
             let w = ob.values.iter().find(|(kb, _)| kb == k).map(|(_, w)| *w);
-            assert_eq!(Some(*v), w, "{k}");
+            assert_eq!(
+                Some(v.to_bits()),
+                w.map(f64::to_bits),
+                "{k}: {v} against {w:?}"
+            );
+        }
+        for (k, h) in &oa.distributions {
+            let g = ob
+                .distributions
+                .iter()
+                .find(|(kb, _)| kb == k)
+                .map(|(_, g)| g);
+            assert_eq!(Some(h), g, "{k}");
+        }
+        for (k, xs) in &oa.series {
+            let ys = ob.series.iter().find(|(kb, _)| kb == k).map(|(_, ys)| ys);
+            let bits = |v: &Vec<f64>| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(Some(bits(xs)), ys.map(bits), "{k}");
         }
         assert!(oa.values.len() > 1_000, "{} figures", oa.values.len());
+        assert!(!oa.distributions.is_empty() && !oa.series.is_empty());
         assert!(
             oa.values
                 .iter()

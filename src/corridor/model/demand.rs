@@ -343,15 +343,22 @@ impl CorridorModel<'_> {
     }
 }
 
-/// The year (from 0) of day `t` (0 or more, below 2⁵³), the day it
-/// starts on and `t`'s day in it: `t.rem_euclid(365.0)`, and the year
-/// rounded from it, to the last bit, without the library calls (`fmod`,
-/// `round`) they compile to. The rounded quotient `t / 365` never crosses
-/// an integer (a float just below `365 k` is at least `ulp(t)` below it,
-/// and `ulp(t) / 365` is more than half the spacing of floats at `k`), so
-/// its integer part is the year; `t − 365 k` is a multiple of the spacing
-/// of floats at `t` and smaller than `t`, so the subtraction is exact, as
-/// `fmod` is.
+/// Splits `t` \[days from the start\] into its year `k` (from 0), the
+/// day that year starts on (`365 k`) and `t`'s day in it: bit for bit the
+/// `day = t.rem_euclid(365.0)`, `start = t − day` and `year =
+/// (start / 365).round()` this replaced, without the library calls
+/// (`fmod`, `round`) those compile to. `t` comes from a `SimTime` and is
+/// finite, 0 or more and below 2⁵³ (callers' guarantee; the check on the
+/// day is a debug assertion).
+///
+/// Why it is exact: rounding never carries `t / 365` up to the next
+/// integer `k`. A float below `365 k` is at least `ulp(t)` below it, and
+/// since `t ≥ 256 k` there, `ulp(t) ≥ 2⁸ ulp(k)`, so the quotient stays
+/// at least `(2⁸ / 365) ulp(k)` below `k`, more than the half spacing
+/// that rounding would take up. Its integer part is therefore the year.
+/// `365 k` is an integer and `ulp(t) ≤ 1` below 2⁵³, so `t − 365 k` is a
+/// multiple of `ulp(t)` no larger than `t`, which makes the subtraction
+/// exact, as `fmod` is.
 #[inline]
 fn split_year(t: f64) -> (usize, f64, f64) {
     let year = (t / 365.0) as u64;
@@ -413,9 +420,10 @@ mod tests {
     }
 
     /// `split_year` gives what `rem_euclid` and `round` gave, bit for
-    /// bit: at and next to every year's start (where the truncated
-    /// quotient is off by one), at every millisecond step of a day around
-    /// them, and at a spread of times with fractions, over a century.
+    /// bit: at and next to every year's start over a century (where the
+    /// truncated quotient would be a year off if the division rounded up),
+    /// at every millisecond for 5 s either side of them, at a spread of
+    /// times with fractions, and next to year starts up to 2⁵³.
     #[test]
     fn split_year_is_rem_euclid_to_the_bit() {
         let reference = |t: f64| {
@@ -432,23 +440,25 @@ mod tests {
                 "t = {t:e}"
             );
         };
-        let mut checked = 0u64;
+        let ms_per_day = TICKS_PER_DAY as f64;
+        let around = |start: f64| {
+            let (mut below, mut above) = (start, start);
+            for _ in 0..64 {
+                check(above);
+                above = above.next_up();
+                if below > 0.0 {
+                    check(below);
+                    below = below.next_down();
+                }
+            }
+        };
         for year in 0..=100u32 {
             let start = f64::from(year) * 365.0;
-            let mut below = start;
-            let mut above = start;
-            for _ in 0..64 {
-                check(below);
-                check(above);
-                below = below.next_down().max(0.0);
-                above = above.next_up();
-                checked += 2;
-            }
+            around(start);
             for ms in -5_000i32..=5_000 {
-                let t = (f64::from(year) * 365.0 * 86_400_000.0 + f64::from(ms)) / 86_400_000.0;
+                let t = (start * ms_per_day + f64::from(ms)) / ms_per_day;
                 if t >= 0.0 {
                     check(t);
-                    checked += 1;
                 }
             }
         }
@@ -459,9 +469,20 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             check((x >> 11) as f64 / (1u64 << 53) as f64 * 36_525.0);
-            checked += 1;
         }
-        assert!(checked > 1_000_000);
+        // Far beyond any run: year starts at powers of two, and the last
+        // floats below 2⁵³.
+        for m in 0..=44 {
+            let k = 2f64.powi(m);
+            for k in [k - 1.0, k, k + 1.0] {
+                around(k * 365.0);
+            }
+        }
+        let mut t = 9_007_199_254_740_992.0f64;
+        for _ in 0..64 {
+            t = t.next_down();
+            check(t);
+        }
     }
 
     #[test]
