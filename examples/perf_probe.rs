@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --profile bench --example perf_probe -- <workload> [--setup-only]
+//! cargo run --profile bench --example perf_probe -- --interleave <rounds> <workload>...
 //! ```
 //!
 //! With `--setup-only` it builds the workload (loads the scenario, queues
@@ -12,6 +13,16 @@
 //! (fat LTO, as the benches are built), so that it counts the code
 //! criterion times; counts in the release profile differ by up to about a
 //! tenth (the M/M/3 reference: 219 against 243).
+//!
+//! With `--interleave` it times whole runs of the M/M/3 workloads (and
+//! `ports-by-hand`), whose setup is negligible, in turns within one
+//! process: each round runs every workload once (in reverse order every
+//! other round, so that neither always goes first) and divides each one's
+//! time by the first workload's in the same round. It prints, per
+//! workload, the median time and the median and quartiles of those
+//! ratios: a slow spell of a shared machine then slows both sides of a
+//! ratio, where two criterion benches measured one after the other each
+//! meet their own.
 //!
 //! Workloads: `mm3-kernel`, `mm3-station`, `mm3-reference`,
 //! `hold-kernel-N`, `hold-reference-N` (N pending events: 16, 1000 or
@@ -32,6 +43,70 @@ use workloads::{hold, mmc, ports};
 
 const HOLD_STEPS: u64 = 1_000_000;
 
+/// The workloads that build nothing worth subtracting (nor timing apart).
+fn simple(name: &str) -> Option<fn() -> u64> {
+    match name {
+        "mm3-kernel" => Some(|| mmc::kernel().0),
+        "mm3-reference" => Some(|| mmc::reference().0),
+        "mm3-station" => Some(mmc::station),
+        "ports-by-hand" => Some(|| ports::by_hand(24.0, 0).0),
+        _ => None,
+    }
+}
+
+/// The median of `v` (not empty), and its lower and upper quartiles
+/// (the medians of the lower and upper halves).
+fn median_quartiles(v: &mut [f64]) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let median = |w: &[f64]| {
+        let n = w.len();
+        if n % 2 == 1 {
+            w[n / 2]
+        } else {
+            (w[n / 2 - 1] + w[n / 2]) / 2.0
+        }
+    };
+    let half = v.len() / 2;
+    let upper = v.len() - half;
+    (
+        median(&v[..half.max(1)]),
+        median(v),
+        median(&v[upper.min(v.len() - 1)..]),
+    )
+}
+
+/// Runs `names` in turns for `rounds` rounds and prints each one's median
+/// time and its time relative to the first's, round by round.
+fn interleave(rounds: usize, names: &[String]) -> Result<(), String> {
+    let runs: Vec<fn() -> u64> = names
+        .iter()
+        .map(|n| simple(n).ok_or_else(|| format!("'{n}' cannot be interleaved (only mm3-kernel, mm3-reference, mm3-station and ports-by-hand)")))
+        .collect::<Result<_, _>>()?;
+    let mut times = vec![Vec::with_capacity(rounds); names.len()];
+    for r in 0..rounds {
+        let order: Vec<usize> = if r % 2 == 0 {
+            (0..names.len()).collect()
+        } else {
+            (0..names.len()).rev().collect()
+        };
+        for i in order {
+            let start = std::time::Instant::now();
+            std::hint::black_box(runs[i]());
+            times[i].push(start.elapsed().as_secs_f64());
+        }
+    }
+    for (name, t) in names.iter().zip(&times) {
+        let mut ratios: Vec<f64> = t.iter().zip(&times[0]).map(|(x, y)| x / y).collect();
+        let (q1, med, q3) = median_quartiles(&mut ratios);
+        let (_, time, _) = median_quartiles(&mut t.clone());
+        println!(
+            "{name} {:.3} ms ratio {med:.4} quartiles {q1:.4} {q3:.4}",
+            time * 1e3
+        );
+    }
+    Ok(())
+}
+
 /// Runs workload `name` (or only sets it up): the events it handled.
 fn run(name: &str, setup_only: bool) -> Option<u64> {
     if let Some(n) = name.strip_prefix("hold-kernel-") {
@@ -51,15 +126,7 @@ fn run(name: &str, setup_only: bool) -> Option<u64> {
             HOLD_STEPS
         });
     }
-    // These build nothing worth subtracting.
-    let simple: Option<fn() -> u64> = match name {
-        "mm3-kernel" => Some(|| mmc::kernel().0),
-        "mm3-reference" => Some(|| mmc::reference().0),
-        "mm3-station" => Some(mmc::station),
-        "ports-by-hand" => Some(|| ports::by_hand(24.0, 0).0),
-        _ => None,
-    };
-    if let Some(f) = simple {
+    if let Some(f) = simple(name) {
         return Some(if setup_only { 0 } else { f() });
     }
     let scenario = match name {
@@ -100,11 +167,35 @@ fn run(name: &str, setup_only: bool) -> Option<u64> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, rest @ ..] = args.as_slice()
+        && flag == "--interleave"
+    {
+        let (rounds, names) = match rest {
+            [rounds, names @ ..] => (rounds.parse::<usize>(), names),
+            [] => ("".parse::<usize>(), rest),
+        };
+        let rounds = match rounds {
+            Ok(r) if r > 0 && !names.is_empty() => r,
+            _ => {
+                eprintln!("usage: perf_probe --interleave <rounds, at least 1> <workload>...");
+                return ExitCode::from(2);
+            }
+        };
+        return match interleave(rounds, names) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("perf_probe: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let (name, setup_only) = match args.as_slice() {
         [name] => (name, false),
         [name, flag] if flag == "--setup-only" => (name, true),
         _ => {
-            eprintln!("usage: perf_probe <workload> [--setup-only] (see the file's documentation)");
+            eprintln!(
+                "usage: perf_probe <workload> [--setup-only], or perf_probe --interleave <rounds> <workload>... (see the file's documentation)"
+            );
             return ExitCode::from(2);
         }
     };

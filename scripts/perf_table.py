@@ -9,8 +9,12 @@ It runs `cargo bench --bench engine` and `cargo bench --bench corridor`
 target/criterion, and counts instructions per event of each workload with
 valgrind's callgrind on `examples/perf_probe` (its setup subtracted), built
 with the bench profile (fat LTO, one codegen unit) so that the counts are
-of the code criterion timed, then prints the table in Markdown. Python 3
-standard library and valgrind only.
+of the code criterion timed, then prints the table in Markdown. For
+M/M/3 it also times the kernel, the `Station` and the reference in turns
+within one process (`perf_probe --interleave`, 21 rounds) and gives the
+median of the round-by-round ratios beside criterion's: criterion times
+one bench after another, so a slow spell of a shared machine lands on
+one side of its ratio only. Python 3 standard library and valgrind only.
 """
 
 import json
@@ -40,6 +44,17 @@ def instructions(workload, probe):
     return (collected() - collected("--setup-only")) / events
 
 
+def interleaved(probe, workloads, rounds=21):
+    """Median ratio to the first workload, and its quartiles, of each."""
+    out = subprocess.run([probe, "--interleave", str(rounds), *workloads],
+                         capture_output=True, text=True, check=True).stdout
+    ratios = {}
+    for line in out.splitlines():
+        m = re.match(r"(\S+) \S+ ms ratio (\S+) quartiles (\S+) (\S+)", line)
+        ratios[m.group(1)] = tuple(float(x) for x in m.groups()[1:])
+    return ratios
+
+
 def main():
     if "--no-bench" not in sys.argv:
         for bench in ("engine", "corridor"):
@@ -54,15 +69,19 @@ def main():
         "hold-kernel-1000", "hold-reference-1000", "hold-kernel-100000",
         "hold-reference-100000", "ports-by-hand", "ports-scenario", "corridor-year")}
 
+    turns = interleaved(probe, ["mm3-reference", "mm3-kernel", "mm3-station"])
+
     rows = []
     customers = 1e6
     ref = median_ns("mm3_customers", "reference")
     for name, label in (("kernel", "M/M/3, ρ = 0.8, 10⁶ customers: minimal model on the kernel"),
                         ("station", "same, the library's `Station` with full statistics")):
         t = median_ns("mm3_customers", name)
+        med, q1, q3 = turns["mm3-" + name]
         rows.append((label, f"{customers / t * 1e3:.1f} M customers/s",
                      f"hand-written `BinaryHeap` loop: {customers / ref * 1e3:.1f} M/s",
-                     f"{t / ref:.3f}", f"{ipe['mm3-' + name]:,.0f} / {ipe['mm3-reference']:,.0f}"))
+                     f"{t / ref:.3f}; in turns {med:.3f} ({q1:.3f}–{q3:.3f})",
+                     f"{ipe['mm3-' + name]:,.0f} / {ipe['mm3-reference']:,.0f}"))
     for n in (16, 1000, 100000):
         k = median_ns("hold", f"kernel/{n}")
         r = median_ns("hold", f"reference/{n}")
