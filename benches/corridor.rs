@@ -14,11 +14,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use silkrail::corridor::{CorridorModel, RunSettings};
-use silkrail::montecarlo::{Arm, NoRows, Runner};
 use silkrail::scenario::Scenario;
-use silkrail::study::CorridorExperiment;
 use silkrail::time::SimDuration;
-use workloads::ports;
+use workloads::{ports, threads};
 
 fn settings(replication: u64) -> RunSettings {
     RunSettings {
@@ -71,12 +69,7 @@ fn bench_replication(c: &mut Criterion) {
 }
 
 fn bench_threads(c: &mut Criterion) {
-    // Replications of one year, the calibration year.
-    let base = Scenario::builtin()
-        .with_variant("y2025")
-        .expect("the built-in variant is valid");
-    let model = CorridorExperiment::of(&base);
-    let arms = [Arm::new("base", &model)];
+    let model = threads::corridor();
     let mut g = c.benchmark_group("replications");
     g.sample_size(10);
     // 16 replications leave each thread 8, so the last one to finish
@@ -84,34 +77,20 @@ fn bench_threads(c: &mut Criterion) {
     // what the runner itself loses.
     for reps in [16u64, 64] {
         g.throughput(Throughput::Elements(reps));
-        for threads in [1usize, 2] {
-            let runner = Runner::new(2026, Some(threads)).expect("pool starts");
-            g.bench_function(BenchmarkId::new(format!("threads_{reps}"), threads), |b| {
-                b.iter(|| black_box(runner.run(&arms, 0..reps, &mut NoRows).expect("runs")))
+        for n in [1usize, 2] {
+            let runner = threads::runner(n);
+            g.bench_function(BenchmarkId::new(format!("threads_{reps}"), n), |b| {
+                b.iter(|| black_box(threads::corridor_replications(&model, &runner, reps)))
             });
         }
     }
-    // The same-run reference: 100 replications of the hand-written
-    // three-port model (60 trains a day) spread by rayon, as in the
-    // performance anchors (1.92-1.96x there).
-    const HAND_REPS: u64 = 100;
-    g.throughput(Throughput::Elements(HAND_REPS));
-    for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool starts");
-        g.bench_function(BenchmarkId::new("by_hand_rayon", threads), |b| {
-            b.iter(|| {
-                pool.install(|| {
-                    use rayon::prelude::*;
-                    let out: Vec<(u64, u64)> = (0..HAND_REPS)
-                        .into_par_iter()
-                        .map(|r| ports::by_hand(60.0, r))
-                        .collect();
-                    black_box(out)
-                })
-            })
+    // The same-run reference: the hand-written three-port model spread by
+    // rayon, as in the performance anchors (1.92-1.96x there).
+    g.throughput(Throughput::Elements(threads::HAND_REPS));
+    for n in [1usize, 2] {
+        let pool = threads::pool(n);
+        g.bench_function(BenchmarkId::new("by_hand_rayon", n), |b| {
+            b.iter(|| black_box(threads::by_hand_rayon(&pool)))
         });
     }
     g.finish();

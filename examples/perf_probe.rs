@@ -14,15 +14,18 @@
 //! criterion times; counts in the release profile differ by up to about a
 //! tenth (the M/M/3 reference: 219 against 243).
 //!
-//! With `--interleave` it times whole runs of the M/M/3 workloads (and
-//! `ports-by-hand`), whose setup is negligible, in turns within one
-//! process: each round runs every workload once (in reverse order every
-//! other round, so that neither always goes first) and divides each one's
-//! time by the first workload's in the same round. It prints, per
-//! workload, the median time and the median and quartiles of those
-//! ratios: a slow spell of a shared machine then slows both sides of a
-//! ratio, where two criterion benches measured one after the other each
-//! meet their own.
+//! With `--interleave` it sets the workloads up, then times their runs in
+//! turns within one process: each round runs every workload once (in
+//! reverse order every other round, so that none always goes first) and
+//! divides each one's time by the first workload's in the same round. It
+//! prints, per workload, the median time and the median and quartiles of
+//! those ratios: a slow spell of a shared machine then slows both sides of
+//! a ratio, where two criterion benches measured one after the other each
+//! meet their own. Its workloads: the M/M/3 ones and `ports-by-hand`, and
+//! for two-thread scaling `replications-N-threads-T` (N replications of
+//! one year of the reference corridor, `y2025`, through the runner on T
+//! threads) and `by-hand-rayon-threads-T` (100 replications of the
+//! hand-written three-port model at 60 trains a day, spread by rayon).
 //!
 //! Workloads: `mm3-kernel`, `mm3-station`, `mm3-reference`,
 //! `hold-kernel-N`, `hold-reference-N` (N pending events: 16, 1000 or
@@ -39,11 +42,11 @@ mod workloads;
 use silkrail::corridor::{CorridorModel, RunSettings};
 use silkrail::scenario::Scenario;
 use silkrail::time::SimDuration;
-use workloads::{hold, mmc, ports};
+use workloads::{hold, mmc, ports, threads};
 
 const HOLD_STEPS: u64 = 1_000_000;
 
-/// The workloads that build nothing worth subtracting (nor timing apart).
+/// The workloads that build nothing worth subtracting.
 fn simple(name: &str) -> Option<fn() -> u64> {
     match name {
         "mm3-kernel" => Some(|| mmc::kernel().0),
@@ -75,12 +78,45 @@ fn median_quartiles(v: &mut [f64]) -> (f64, f64, f64) {
     )
 }
 
+/// Workload `name` of `--interleave`, set up and ready to run (its setup
+/// done here, outside the timing).
+type Prepared = Box<dyn FnMut() -> u64>;
+
+fn prepare(name: &str) -> Option<Prepared> {
+    if let Some(f) = simple(name) {
+        return Some(Box::new(f));
+    }
+    if let Some(rest) = name.strip_prefix("replications-") {
+        let (reps, n) = rest.split_once("-threads-")?;
+        let (reps, n): (u64, usize) = (reps.parse().ok()?, n.parse().ok()?);
+        if reps == 0 || n == 0 {
+            return None;
+        }
+        let (model, runner) = (threads::corridor(), threads::runner(n));
+        return Some(Box::new(move || {
+            threads::corridor_replications(&model, &runner, reps)
+        }));
+    }
+    let n: usize = name.strip_prefix("by-hand-rayon-threads-")?.parse().ok()?;
+    if n == 0 {
+        return None;
+    }
+    let pool = threads::pool(n);
+    Some(Box::new(move || threads::by_hand_rayon(&pool)))
+}
+
 /// Runs `names` in turns for `rounds` rounds and prints each one's median
 /// time and its time relative to the first's, round by round.
 fn interleave(rounds: usize, names: &[String]) -> Result<(), String> {
-    let runs: Vec<fn() -> u64> = names
+    let mut runs: Vec<Prepared> = names
         .iter()
-        .map(|n| simple(n).ok_or_else(|| format!("'{n}' cannot be interleaved (only mm3-kernel, mm3-reference, mm3-station and ports-by-hand)")))
+        .map(|n| {
+            prepare(n).ok_or_else(|| {
+                format!(
+                    "'{n}' cannot be interleaved (only mm3-kernel, mm3-reference, mm3-station, ports-by-hand, replications-N-threads-T and by-hand-rayon-threads-T, N and T at least 1)"
+                )
+            })
+        })
         .collect::<Result<_, _>>()?;
     let mut times = vec![Vec::with_capacity(rounds); names.len()];
     for r in 0..rounds {

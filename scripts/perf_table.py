@@ -10,11 +10,13 @@ target/criterion, and counts instructions per event of each workload with
 valgrind's callgrind on `examples/perf_probe` (its setup subtracted), built
 with the bench profile (fat LTO, one codegen unit) so that the counts are
 of the code criterion timed, then prints the table in Markdown. For
-M/M/3 it also times the kernel, the `Station` and the reference in turns
-within one process (`perf_probe --interleave`, 21 rounds) and gives the
-median of the round-by-round ratios beside criterion's: criterion times
-one bench after another, so a slow spell of a shared machine lands on
-one side of its ratio only. Python 3 standard library and valgrind only.
+M/M/3 and for two threads against one it also times both sides of each
+ratio in turns within one process (`perf_probe --interleave`: M/M/3 21
+rounds, 16 replications 11, 64 replications 5, the rayon reference 21)
+and gives the median of the round-by-round ratios, with their quartiles,
+beside criterion's: criterion times one bench after another, so a slow
+spell of a shared machine lands on one side of its ratio only. Python 3
+standard library and valgrind only.
 """
 
 import json
@@ -70,6 +72,14 @@ def main():
         "hold-reference-100000", "ports-by-hand", "ports-scenario", "corridor-year")}
 
     turns = interleaved(probe, ["mm3-reference", "mm3-kernel", "mm3-station"])
+    # Two threads against one: the time ratio of a round inverted is its
+    # speed-up (the median of an odd number of rounds inverts exactly).
+    speedup = {}
+    for name, rounds in (("replications-16", 11), ("replications-64", 5),
+                         ("by-hand-rayon", 21)):
+        one, two = f"{name}-threads-1", f"{name}-threads-2"
+        med, q1, q3 = interleaved(probe, [one, two], rounds)[two]
+        speedup[name] = (1 / med, 1 / q3, 1 / q1)
 
     rows = []
     customers = 1e6
@@ -102,13 +112,17 @@ def main():
                  f"{ipe['corridor-year']:,.0f}"))
     h1 = median_ns("replications", "by_hand_rayon/1")
     h2 = median_ns("replications", "by_hand_rayon/2")
+    hs = speedup["by-hand-rayon"]
     for reps in (16, 64):
         t1 = median_ns("replications", f"threads_{reps}/1")
         t2 = median_ns("replications", f"threads_{reps}/2")
+        ts = speedup[f"replications-{reps}"]
         rows.append((f"{reps} replications of one year (`y2025`), 1 → 2 threads",
-                     f"{reps * 1e9 / t1:.1f} → {reps * 1e9 / t2:.1f} replications/s (**{t1 / t2:.2f}×**)",
-                     f"hand-written three-port model, 100 replications over rayon: {h1 / h2:.2f}×",
-                     f"{(h1 / h2) / (t1 / t2):.3f}", ""))
+                     f"{reps * 1e9 / t1:.1f} → {reps * 1e9 / t2:.1f} replications/s (**{t1 / t2:.2f}×**);"
+                     f" in turns **{ts[0]:.2f}×** ({ts[1]:.2f}–{ts[2]:.2f})",
+                     f"hand-written three-port model, 100 replications over rayon: {h1 / h2:.2f}×;"
+                     f" in turns {hs[0]:.2f}× ({hs[1]:.2f}–{hs[2]:.2f})",
+                     f"{(h1 / h2) / (t1 / t2):.3f}; in turns {hs[0] / ts[0]:.3f}", ""))
 
     print("| benchmark | silkrail | reference in the same run | time ratio | instructions per event (silkrail / reference; hold: pop-then-push) |")
     print("|---|---|---|---|---|")

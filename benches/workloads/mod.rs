@@ -16,6 +16,7 @@
 pub mod hold;
 pub mod mmc;
 pub mod ports;
+pub mod threads;
 
 use silkrail::time::SimDuration;
 
