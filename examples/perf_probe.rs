@@ -78,10 +78,11 @@ fn median_quartiles(v: &mut [f64]) -> (f64, f64, f64) {
     )
 }
 
-/// Workload `name` of `--interleave`, set up and ready to run (its setup
-/// done here, outside the timing).
+/// A workload of `--interleave`, set up and ready to run.
 type Prepared = Box<dyn FnMut() -> u64>;
 
+/// Workload `name` of `--interleave`, its setup done here, outside the
+/// timing; `None` for a name it does not know.
 fn prepare(name: &str) -> Option<Prepared> {
     if let Some(f) = simple(name) {
         return Some(Box::new(f));
