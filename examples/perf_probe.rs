@@ -40,6 +40,7 @@ use std::process::ExitCode;
 mod workloads;
 
 use silkrail::corridor::{CorridorModel, RunSettings};
+use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
 use silkrail::scenario::Scenario;
 use silkrail::time::SimDuration;
 use workloads::{hold, mmc, ports, threads};
@@ -81,45 +82,51 @@ fn median_quartiles(v: &mut [f64]) -> (f64, f64, f64) {
 /// A workload of `--interleave`, set up and ready to run.
 type Prepared = Box<dyn FnMut() -> u64>;
 
+/// The most rounds `--interleave` runs.
+const MAX_ROUNDS: usize = 100_000;
+
 /// Workload `name` of `--interleave`, its setup done here, outside the
-/// timing; `None` for a name it does not know.
-fn prepare(name: &str) -> Option<Prepared> {
+/// timing; or why it cannot be.
+fn prepare(name: &str) -> Result<Prepared, String> {
+    const KNOWN: &str = "only mm3-kernel, mm3-reference, mm3-station, ports-by-hand, replications-N-threads-T and by-hand-rayon-threads-T";
     if let Some(f) = simple(name) {
-        return Some(Box::new(f));
+        return Ok(Box::new(f));
     }
+    let unknown = || format!("'{name}' cannot be interleaved ({KNOWN})");
+    let threads_of = |t: &str| match t.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{name}': the threads T must be a whole number from 1 to {MAX_THREADS}"
+        )),
+    };
     if let Some(rest) = name.strip_prefix("replications-") {
-        let (reps, n) = rest.split_once("-threads-")?;
-        let (reps, n): (u64, usize) = (reps.parse().ok()?, n.parse().ok()?);
-        if reps == 0 || n == 0 {
-            return None;
-        }
-        let (model, runner) = (threads::corridor(), threads::runner(n));
-        return Some(Box::new(move || {
+        let (reps, t) = rest.split_once("-threads-").ok_or_else(unknown)?;
+        let reps = match reps.parse::<u64>() {
+            Ok(r) if (1..=MAX_REPLICATIONS).contains(&r) => r,
+            _ => {
+                return Err(format!(
+                    "'{name}': the replications N must be a whole number from 1 to {MAX_REPLICATIONS}"
+                ));
+            }
+        };
+        let runner = threads::try_runner(threads_of(t)?)?;
+        let model = threads::corridor();
+        return Ok(Box::new(move || {
             threads::corridor_replications(&model, &runner, reps)
         }));
     }
-    let n: usize = name.strip_prefix("by-hand-rayon-threads-")?.parse().ok()?;
-    if n == 0 {
-        return None;
-    }
-    let pool = threads::pool(n);
-    Some(Box::new(move || threads::by_hand_rayon(&pool)))
+    let t = name
+        .strip_prefix("by-hand-rayon-threads-")
+        .ok_or_else(unknown)?;
+    let pool = threads::try_pool(threads_of(t)?)?;
+    Ok(Box::new(move || threads::by_hand_rayon(&pool)))
 }
 
 /// Runs `names` in turns for `rounds` rounds and prints each one's median
 /// time and its time relative to the first's, round by round.
 fn interleave(rounds: usize, names: &[String]) -> Result<(), String> {
-    let mut runs: Vec<Prepared> = names
-        .iter()
-        .map(|n| {
-            prepare(n).ok_or_else(|| {
-                format!(
-                    "'{n}' cannot be interleaved (only mm3-kernel, mm3-reference, mm3-station, ports-by-hand, replications-N-threads-T and by-hand-rayon-threads-T, N and T at least 1)"
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let mut times = vec![Vec::with_capacity(rounds); names.len()];
+    let mut runs: Vec<Prepared> = names.iter().map(|n| prepare(n)).collect::<Result<_, _>>()?;
+    let mut times = vec![Vec::new(); names.len()];
     for r in 0..rounds {
         let order: Vec<usize> = if r % 2 == 0 {
             (0..names.len()).collect()
@@ -212,9 +219,11 @@ fn main() -> ExitCode {
             [] => ("".parse::<usize>(), rest),
         };
         let rounds = match rounds {
-            Ok(r) if r > 0 && !names.is_empty() => r,
+            Ok(r) if (1..=MAX_ROUNDS).contains(&r) && !names.is_empty() => r,
             _ => {
-                eprintln!("usage: perf_probe --interleave <rounds, at least 1> <workload>...");
+                eprintln!(
+                    "usage: perf_probe --interleave <rounds, 1 to {MAX_ROUNDS}> <workload>..."
+                );
                 return ExitCode::from(2);
             }
         };

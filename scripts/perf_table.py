@@ -11,8 +11,8 @@ valgrind's callgrind on `examples/perf_probe` (its setup subtracted), built
 with the bench profile (fat LTO, one codegen unit) so that the counts are
 of the code criterion timed, then prints the table in Markdown. For
 M/M/3 and for two threads against one it also times both sides of each
-ratio in turns within one process (`perf_probe --interleave`: M/M/3 21
-rounds, 16 replications 11, 64 replications 5, the rayon reference 21)
+ratio in turns within one process (`perf_probe --interleave`: M/M/3 23
+rounds, 16 replications 11, 64 replications 7, the rayon reference 23)
 and gives the median of the round-by-round ratios, with their quartiles,
 beside criterion's: criterion times one bench after another, so a slow
 spell of a shared machine lands on one side of its ratio only. Python 3
@@ -46,14 +46,22 @@ def instructions(workload, probe):
     return (collected() - collected("--setup-only")) / events
 
 
-def interleaved(probe, workloads, rounds=21):
+def interleaved(probe, workloads, rounds):
     """Median ratio to the first workload, and its quartiles, of each."""
-    out = subprocess.run([probe, "--interleave", str(rounds), *workloads],
-                         capture_output=True, text=True, check=True).stdout
+    run = subprocess.run([probe, "--interleave", str(rounds), *workloads],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"perf_table.py: perf_probe --interleave failed: {run.stderr.strip()}")
+    out = run.stdout
     ratios = {}
     for line in out.splitlines():
-        m = re.match(r"(\S+) \S+ ms ratio (\S+) quartiles (\S+) (\S+)", line)
+        m = re.fullmatch(r"(\S+) \S+ ms ratio (\S+) quartiles (\S+) (\S+)", line)
+        if m is None:
+            sys.exit(f"perf_table.py: unexpected line from perf_probe --interleave: {line!r}")
         ratios[m.group(1)] = tuple(float(x) for x in m.groups()[1:])
+    missing = set(workloads) - set(ratios)
+    if missing:
+        sys.exit(f"perf_table.py: perf_probe --interleave reported nothing for {sorted(missing)}")
     return ratios
 
 
@@ -71,12 +79,15 @@ def main():
         "hold-kernel-1000", "hold-reference-1000", "hold-kernel-100000",
         "hold-reference-100000", "ports-by-hand", "ports-scenario", "corridor-year")}
 
-    turns = interleaved(probe, ["mm3-reference", "mm3-kernel", "mm3-station"])
+    # 4k + 3 rounds: the median and both quartiles are each one round's
+    # ratio (each half of the sorted ratios, 2k + 1 of them, has a middle
+    # one), so that they invert exactly into speed-ups below.
+    turns = interleaved(probe, ["mm3-reference", "mm3-kernel", "mm3-station"], 23)
     # Two threads against one: the time ratio of a round inverted is its
-    # speed-up (the median of an odd number of rounds inverts exactly).
+    # speed-up; the larger ratio quartile gives the lower speed-up one.
     speedup = {}
-    for name, rounds in (("replications-16", 11), ("replications-64", 5),
-                         ("by-hand-rayon", 21)):
+    for name, rounds in (("replications-16", 11), ("replications-64", 7),
+                         ("by-hand-rayon", 23)):
         one, two = f"{name}-threads-1", f"{name}-threads-2"
         med, q1, q3 = interleaved(probe, [one, two], rounds)[two]
         speedup[name] = (1 / med, 1 / q3, 1 / q1)

@@ -12,7 +12,13 @@ use super::{SEED, ports};
 
 /// A runner of `threads` threads, seeded with the workloads' seed.
 pub fn runner(threads: usize) -> Runner {
-    Runner::new(SEED, Some(threads)).expect("pool starts")
+    try_runner(threads).expect("pool starts")
+}
+
+/// [`runner`], or why it cannot start (0 or too many threads, or the
+/// threads themselves).
+pub fn try_runner(threads: usize) -> Result<Runner, String> {
+    Runner::new(SEED, Some(threads)).map_err(|e| e.to_string())
 }
 
 /// Replications of the hand-written model per run.
@@ -39,10 +45,15 @@ pub fn corridor_replications(model: &CorridorExperiment, runner: &Runner, reps: 
 
 /// A rayon pool of `threads` threads.
 pub fn pool(threads: usize) -> rayon::ThreadPool {
+    try_pool(threads).expect("pool starts")
+}
+
+/// [`pool`], or why it cannot start.
+pub fn try_pool(threads: usize) -> Result<rayon::ThreadPool, String> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .expect("pool starts")
+        .map_err(|e| e.to_string())
 }
 
 /// [`HAND_REPS`] replications of the hand-written three-port model at 60
