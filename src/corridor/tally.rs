@@ -374,7 +374,9 @@ impl Tally {
     pub(crate) fn refused(&mut self, by: Refuser) {
         match by {
             Refuser::Side(p, d) => self.side(p, d).refused += 1,
-            Refuser::Line(sec, o) => self.report.sections[sec.index()].lines[o].refused += 1,
+            Refuser::Line(sec, o) => {
+                self.report.sections[sec.index()].lines[usize::from(o)].refused += 1;
+            }
         }
         self.report.network.refused_trains += 1;
     }
@@ -400,7 +402,7 @@ impl Tally {
                 (&mut side.refused_waiting, &mut side.banned)
             }
             Refuser::Line(sec, o) => {
-                let line = &mut self.report.sections[sec.index()].lines[o];
+                let line = &mut self.report.sections[sec.index()].lines[usize::from(o)];
                 (&mut line.refused_waiting, &mut line.banned)
             }
         }

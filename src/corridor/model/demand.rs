@@ -179,10 +179,9 @@ impl CorridorModel<'_> {
             route.legs[pos.min(route.legs.len())..]
                 .iter()
                 .find_map(|&(sec, reversed)| {
-                    let o = usize::from(reversed);
-                    self.sections[sec.index()].lines[o]
+                    self.sections[sec.index()].lines[usize::from(reversed)]
                         .banned
-                        .then_some(Refuser::Line(sec, o))
+                        .then_some(Refuser::Line(sec, u8::from(reversed)))
                 })
         })
     }
@@ -250,7 +249,9 @@ impl CorridorModel<'_> {
             Refuser::Side(pid, dir) => {
                 &mut self.ports[pid.index()].sides[dir.index()].refused_waiting
             }
-            Refuser::Line(sec, o) => &mut self.sections[sec.index()].lines[o].refused_waiting,
+            Refuser::Line(sec, o) => {
+                &mut self.sections[sec.index()].lines[usize::from(o)].refused_waiting
+            }
         }
     }
 
@@ -279,9 +280,10 @@ impl CorridorModel<'_> {
             return;
         }
         let now = s.now();
-        self.tally.banned(Refuser::Line(sec, o), now, !was);
+        let by = Refuser::Line(sec, o as u8);
+        self.tally.banned(by, now, !was);
         if was {
-            self.release_refused(Refuser::Line(sec, o), s);
+            self.release_refused(by, s);
         }
     }
 
@@ -300,7 +302,9 @@ impl CorridorModel<'_> {
     fn releasing(&mut self, by: Refuser) -> &mut bool {
         match by {
             Refuser::Side(pid, dir) => &mut self.ports[pid.index()].sides[dir.index()].releasing,
-            Refuser::Line(sec, o) => &mut self.sections[sec.index()].lines[o].releasing,
+            Refuser::Line(sec, o) => {
+                &mut self.sections[sec.index()].lines[usize::from(o)].releasing
+            }
         }
     }
 
@@ -320,7 +324,9 @@ impl CorridorModel<'_> {
                     !side.banned[class.index()]
                 })
             }
-            Refuser::Line(sec, o) => (!self.sections[sec.index()].lines[o].banned).then_some(0),
+            Refuser::Line(sec, o) => {
+                (!self.sections[sec.index()].lines[usize::from(o)].banned).then_some(0)
+            }
         };
         let queue = self.refused_queue(by);
         let Some(id) = next.and_then(|k| queue.remove(k)) else {

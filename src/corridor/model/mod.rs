@@ -528,10 +528,10 @@ impl<'a> CorridorModel<'a> {
             if sec.cuts_on.iter().any(|&n| n > 0) {
                 tally.reduced(CutTarget::Section(SectionId(i as u32)), now, true);
             }
-            for o in 0..2 {
-                let by = Refuser::Line(SectionId(i as u32), o);
-                tally.banned(by, now, sec.lines[o].banned);
-                tally.refused_waiting(by, now, sec.lines[o].refused_waiting.len());
+            for (o, line) in sec.lines.iter().enumerate() {
+                let by = Refuser::Line(SectionId(i as u32), o as u8);
+                tally.banned(by, now, line.banned);
+                tally.refused_waiting(by, now, line.refused_waiting.len());
             }
             for o in 0..2 {
                 tally.line(
@@ -611,4 +611,22 @@ fn day_start(day: f64) -> SimTime {
 fn to_duration(hours: f64) -> SimDuration {
     SimDuration::try_from_hours_f64(hours.min(crate::time::MAX_SAMPLED_HOURS))
         .expect("validated distributions give finite, non-negative hours")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CorridorEvent;
+
+    /// Every pending event is a heap entry of its key (16 bytes) and the
+    /// event: at 16 bytes an entry is 32, where one `usize` in a variant
+    /// made events 24 bytes and entries 40, with more to move at every
+    /// step of a sift and a layout the far tiers copied through the stack.
+    #[test]
+    fn events_stay_16_bytes() {
+        assert!(
+            std::mem::size_of::<CorridorEvent>() <= 16,
+            "CorridorEvent is {} bytes",
+            std::mem::size_of::<CorridorEvent>()
+        );
+    }
 }
