@@ -332,10 +332,9 @@ pub enum CutTarget {
 pub enum Refuser {
     /// A port side.
     Side(PortId, Direction),
-    /// A section, in one orientation (0 as the section runs, from its
-    /// `from` to its `to`; 1 the other way). A byte, so that the model's
-    /// events stay 16 bytes.
-    Line(SectionId, u8),
+    /// A section, in one orientation: `true` for trains running from its
+    /// `to` end to its `from` end, as in [`Route::legs`](crate::corridor::Route::legs).
+    Line(SectionId, bool),
 }
 
 /// A dated capacity reduction: from `start_day` for `days`.

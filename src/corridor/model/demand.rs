@@ -181,7 +181,7 @@ impl CorridorModel<'_> {
                 .find_map(|&(sec, reversed)| {
                     self.sections[sec.index()].lines[usize::from(reversed)]
                         .banned
-                        .then_some(Refuser::Line(sec, u8::from(reversed)))
+                        .then_some(Refuser::Line(sec, reversed))
                 })
         })
     }
@@ -280,7 +280,7 @@ impl CorridorModel<'_> {
             return;
         }
         let now = s.now();
-        let by = Refuser::Line(sec, o as u8);
+        let by = Refuser::Line(sec, o == 1);
         self.tally.banned(by, now, !was);
         if was {
             self.release_refused(by, s);

@@ -529,7 +529,7 @@ impl<'a> CorridorModel<'a> {
                 tally.reduced(CutTarget::Section(SectionId(i as u32)), now, true);
             }
             for (o, line) in sec.lines.iter().enumerate() {
-                let by = Refuser::Line(SectionId(i as u32), o as u8);
+                let by = Refuser::Line(SectionId(i as u32), o == 1);
                 tally.banned(by, now, line.banned);
                 tally.refused_waiting(by, now, line.refused_waiting.len());
             }
@@ -620,7 +620,7 @@ mod tests {
     /// Every pending event is a heap entry of its key (16 bytes) and the
     /// event: at 16 bytes an entry is 32, where one `usize` in a variant
     /// made events 24 bytes and entries 40, with more to move at every
-    /// step of a sift and a layout the far tiers copied through the stack.
+    /// step of a sift.
     #[test]
     fn events_stay_16_bytes() {
         assert!(
