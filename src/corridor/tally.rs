@@ -374,8 +374,8 @@ impl Tally {
     pub(crate) fn refused(&mut self, by: Refuser) {
         match by {
             Refuser::Side(p, d) => self.side(p, d).refused += 1,
-            Refuser::Line(sec, o) => {
-                self.report.sections[sec.index()].lines[usize::from(o)].refused += 1;
+            Refuser::Line(sec, reversed) => {
+                self.report.sections[sec.index()].lines[usize::from(reversed)].refused += 1;
             }
         }
         self.report.network.refused_trains += 1;
@@ -401,8 +401,8 @@ impl Tally {
                 let side = &mut self.report.ports[p.index()].sides[d.index()];
                 (&mut side.refused_waiting, &mut side.banned)
             }
-            Refuser::Line(sec, o) => {
-                let line = &mut self.report.sections[sec.index()].lines[usize::from(o)];
+            Refuser::Line(sec, reversed) => {
+                let line = &mut self.report.sections[sec.index()].lines[usize::from(reversed)];
                 (&mut line.refused_waiting, &mut line.banned)
             }
         }

@@ -249,8 +249,8 @@ impl CorridorModel<'_> {
             Refuser::Side(pid, dir) => {
                 &mut self.ports[pid.index()].sides[dir.index()].refused_waiting
             }
-            Refuser::Line(sec, o) => {
-                &mut self.sections[sec.index()].lines[usize::from(o)].refused_waiting
+            Refuser::Line(sec, reversed) => {
+                &mut self.sections[sec.index()].lines[usize::from(reversed)].refused_waiting
             }
         }
     }
@@ -302,8 +302,8 @@ impl CorridorModel<'_> {
     fn releasing(&mut self, by: Refuser) -> &mut bool {
         match by {
             Refuser::Side(pid, dir) => &mut self.ports[pid.index()].sides[dir.index()].releasing,
-            Refuser::Line(sec, o) => {
-                &mut self.sections[sec.index()].lines[usize::from(o)].releasing
+            Refuser::Line(sec, reversed) => {
+                &mut self.sections[sec.index()].lines[usize::from(reversed)].releasing
             }
         }
     }
@@ -324,8 +324,8 @@ impl CorridorModel<'_> {
                     !side.banned[class.index()]
                 })
             }
-            Refuser::Line(sec, o) => {
-                (!self.sections[sec.index()].lines[usize::from(o)].banned).then_some(0)
+            Refuser::Line(sec, reversed) => {
+                (!self.sections[sec.index()].lines[usize::from(reversed)].banned).then_some(0)
             }
         };
         let queue = self.refused_queue(by);
