@@ -341,6 +341,69 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
         assert_eq!(p.len(), 2);
         assert_eq!(p[0]["value"], p[1]["value"], "{}", s["series"]);
     }
+    // The two points share their runs, so the sweep simulated what a
+    // sweep of one point does, and says so.
+    let one = json_of(&[
+        "sweep",
+        "builtin",
+        "--base",
+        "y2025",
+        "--variant",
+        "kazakh_count",
+        "--param",
+        "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10",
+        "--replications",
+        "2",
+        "--set",
+        "experiment.horizon_days=60",
+        "--out",
+        dir.join("one").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let events = json["sweep"]["events"].as_u64().unwrap();
+    assert!(events > 0);
+    assert_eq!(one["sweep"]["events"].as_u64(), Some(events));
+    assert_eq!(json["events_total"].as_u64(), Some(events));
+    // Its shards merge into the same summary, events included.
+    let mut parts = Vec::new();
+    for i in 0..2 {
+        let p = dir.join(format!("part{i}"));
+        let shard = format!("{i}/2");
+        let out = silkrail(&[
+            "sweep",
+            "builtin",
+            "--base",
+            "y2025",
+            "--variant",
+            "kazakh_count",
+            "--param",
+            "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10,24",
+            "--replications",
+            "2",
+            "--set",
+            "experiment.horizon_days=60",
+            "--shard",
+            &shard,
+            "--out",
+            p.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parts.push(p.display().to_string());
+    }
+    let merged = dir.join("merged");
+    let mut m = vec!["merge"];
+    m.extend(parts.iter().map(String::as_str));
+    m.extend(["--out", merged.to_str().unwrap()]);
+    assert!(silkrail(&m).status.success());
+    assert_eq!(
+        read(&dir.join("s").join("summary.json")),
+        read(&merged.join("summary.json"))
+    );
 }
 
 #[test]
@@ -747,6 +810,30 @@ fn the_tornado_ranks_a_dominant_assumption_first_and_shards_merge() {
     let e = &json["sensitivity"]["effects"][0];
     assert_eq!(e["id"], "ports_port_westbound_tracks");
     assert!(e["swing"]["mean"].as_f64().unwrap() < 0.0, "{e}");
+    // The low setting (3 tracks) is the scenario as it is: the nominal's
+    // run serves both, and the events count it once, beside the high
+    // setting's run of the same replications.
+    let events = |tracks: &str, out: &str| -> u64 {
+        let set = format!("ports.port.westbound.tracks={tracks}");
+        let run = json_of(&[
+            "run",
+            "examples/scenarios/mmc_port.toml",
+            "--set",
+            &set,
+            "--replications",
+            "4",
+            "--out",
+            dir.join(out).to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run["events_total"], run["events"]["base"]);
+        run["events_total"].as_u64().unwrap()
+    };
+    let runs = events("3", "run3") + events("5", "run5");
+    assert_eq!(json["sensitivity"]["events"].as_u64(), Some(runs));
+    assert_eq!(json["events_total"].as_u64(), Some(runs));
+    assert_eq!(json["manifest"]["replications"].as_u64(), Some(0));
     for (assume, says) in [
         ("ports.port.westbound.trackz=3:5", "trackz"),
         ("ports.port.westbound.tracks=5:3", "LOW < HIGH"),

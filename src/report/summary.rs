@@ -88,6 +88,8 @@ struct SweepJson {
     threshold: f64,
     resource_threshold: f64,
     replications: u64,
+    /// Kernel events of the sweep's runs, each shared run once.
+    events: u64,
     series: Vec<SweepSeriesJson>,
 }
 
@@ -101,6 +103,7 @@ impl SweepJson {
             threshold: s.threshold,
             resource_threshold: s.resource_threshold,
             replications: s.replications,
+            events: s.simulated_events,
             series: s
                 .series(level)
                 .into_iter()
@@ -134,6 +137,8 @@ struct SensitivityJson {
     metric: String,
     variants: Vec<String>,
     replications: u64,
+    /// Kernel events of the study's runs, each shared run once.
+    events: u64,
     nominal: Option<Interval>,
     /// The largest swing first.
     effects: Vec<crate::study::EffectSummary>,
@@ -149,7 +154,12 @@ struct SummaryJson<'a> {
     sweep: Option<SweepJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sensitivity: Option<SensitivityJson>,
+    /// The comparison's kernel events, by variant.
     events: BTreeMap<&'a str, u64>,
+    /// Kernel events of every run of the study: the comparison's, the
+    /// sweep's and the sensitivity study's (a run that they share among
+    /// their points or settings once).
+    events_total: u64,
     inconsistent_replications: BTreeMap<&'a str, u64>,
 }
 
@@ -209,10 +219,12 @@ pub fn summary_json(study: &Study) -> String {
             metric: s.metric.to_string(),
             variants: s.variants.clone(),
             replications: s.replications,
+            events: s.simulated_events,
             nominal: Interval::of(&s.nominal, level),
             effects: s.ranked(level),
         }),
         events: arms.iter().map(|a| (a.label.as_str(), a.events)).collect(),
+        events_total: study.events_total(),
         inconsistent_replications: arms
             .iter()
             .map(|a| (a.label.as_str(), a.inconsistent))

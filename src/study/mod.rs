@@ -246,7 +246,9 @@ pub struct Manifest {
     pub variants: Vec<String>,
     /// Master seed.
     pub seed: u64,
-    /// Replications per variant.
+    /// Replications per variant of the comparison: 0 for a study that is
+    /// only a sweep or a sensitivity study, which give their own per point
+    /// or setting ([`Sweep::replications`], [`Sensitivity::replications`]).
     pub replications: u64,
     /// Demand multiplier applied on top of the scenario's.
     pub demand_multiplier: f64,
@@ -320,6 +322,16 @@ pub struct Study {
 }
 
 impl Study {
+    /// Kernel events of every run of the study: the comparison's, and the
+    /// sweep's and sensitivity study's runs (a run that they share among
+    /// their points or settings counts once).
+    pub fn events_total(&self) -> u64 {
+        let compared: u64 = self.result.arms.iter().map(|a| a.events).sum();
+        compared
+            + self.sweep.as_ref().map_or(0, |s| s.simulated_events)
+            + self.sensitivity.as_ref().map_or(0, |s| s.simulated_events)
+    }
+
     /// The display name of port `id` (the id itself if unknown).
     pub fn port_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.port_names.get(id).map_or(id, String::as_str)
@@ -564,7 +576,7 @@ impl StudyPlan {
         let mut result =
             Sensitivity::new(plan, self.variants.iter().map(|(n, _)| n.clone()).collect());
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        for_each_distinct(
+        result.simulated_events = for_each_distinct(
             runner,
             &models,
             &names,
@@ -593,7 +605,7 @@ impl StudyPlan {
         let labels: Vec<String> = sweep.cells.arms.iter().map(|a| a.label.clone()).collect();
         let groups: Vec<Vec<&Scenario>> = plan.points.iter().map(|p| p.iter().collect()).collect();
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        for_each_distinct(
+        sweep.simulated_events = for_each_distinct(
             runner,
             &models,
             &labels,
@@ -651,6 +663,7 @@ fn distinct(keys: &[String]) -> (Vec<usize>, Vec<usize>) {
 /// a model that computes what another does (a variant a swept field does
 /// not touch, an assumption at its nominal value) shares that one's
 /// observation, the same bits it would have given on the same seed.
+/// Returns the kernel events of the runs simulated, each shared run once.
 fn for_each_distinct(
     runner: &Runner,
     models: &[CorridorExperiment],
@@ -658,13 +671,15 @@ fn for_each_distinct(
     keys: &[String],
     range: std::ops::Range<u64>,
     consume: &mut dyn FnMut(u64, &[Observation]),
-) -> Result<(), StudyError> {
+) -> Result<u64, StudyError> {
     let (map, firsts) = distinct(keys);
     let arms: Vec<Arm<'_>> = firsts
         .iter()
         .map(|&i| Arm::new(&labels[i], &models[i]))
         .collect();
+    let mut events = 0;
     runner.for_each(&arms, range, &mut |r, obs| {
+        events += obs.iter().map(|o| o.events).sum::<u64>();
         if firsts.len() == models.len() {
             consume(r, obs);
         } else {
@@ -673,7 +688,7 @@ fn for_each_distinct(
         }
         Ok(())
     })?;
-    Ok(())
+    Ok(events)
 }
 
 #[cfg(test)]

@@ -77,6 +77,10 @@ pub struct Sensitivity {
     pub effects: Vec<Effect>,
     /// Replications in which the measure was missing in some setting.
     pub missing: u64,
+    /// Kernel events of the runs simulated: a run that settings share (an
+    /// assumption that leaves a variant as it is) counts once.
+    #[serde(default)]
+    pub simulated_events: u64,
 }
 
 /// One assumption's effect as intervals.
@@ -120,6 +124,7 @@ impl Sensitivity {
                 })
                 .collect(),
             missing: 0,
+            simulated_events: 0,
         }
     }
 
@@ -186,6 +191,7 @@ impl Sensitivity {
         }
         self.nominal.merge(&other.nominal);
         self.missing += other.missing;
+        self.simulated_events += other.simulated_events;
         for (a, b) in self.effects.iter_mut().zip(&other.effects) {
             a.low.merge(&b.low);
             a.high.merge(&b.high);

@@ -282,6 +282,11 @@ pub struct Sweep {
     /// Where each series crosses the measure's threshold and each
     /// capacity's, replication by replication.
     pub crossings: Vec<Crossings>,
+    /// Kernel events of the runs simulated: a run that cells share (a
+    /// variant the swept field leaves as it is) counts once, where each
+    /// cell's `events` counts it again.
+    #[serde(default)]
+    pub simulated_events: u64,
 }
 
 impl Sweep {
@@ -330,6 +335,7 @@ impl Sweep {
             variants,
             cells,
             crossings,
+            simulated_events: 0,
         }
     }
 
@@ -399,6 +405,7 @@ impl Sweep {
             });
         }
         self.cells.merge(other.cells)?;
+        self.simulated_events += other.simulated_events;
         for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
             a.values.merge(&b.values);
             a.never += b.never;
