@@ -227,7 +227,6 @@ fn run(args: &Args) -> Result<String, String> {
         sensitivity: None,
         shard: None,
     };
-    let start = Instant::now();
     let progress = progress::Progress::new(plan.work());
     let written = run_into_folder(&plan, &args.out, true, Some(progress.callback()));
     progress.finish();
@@ -344,7 +343,7 @@ fn run(args: &Args) -> Result<String, String> {
         ));
     }
     text.push('\n');
-    wrote(&mut text, &written, start);
+    wrote(&mut text, &written);
     // The demand sweep: one year (2025), without Baktu and with it open
     // from the start, so that a multiplier is a multiple of today's
     // demand.
@@ -376,7 +375,6 @@ fn run(args: &Args) -> Result<String, String> {
             shard: None,
         };
         let dir = side_dir(&args.out, "sweep");
-        let start = Instant::now();
         let progress = progress::Progress::new(plan.work());
         let written = run_into_folder(&plan, &dir, true, Some(progress.callback()));
         progress.finish();
@@ -437,7 +435,7 @@ fn run(args: &Args) -> Result<String, String> {
                 }
             }
         }
-        wrote(&mut text, &written, start);
+        wrote(&mut text, &written);
         sweep_study = Some(written.study);
     }
     // What drives the answer: the scenario's assumptions, one at a time
@@ -461,7 +459,6 @@ fn run(args: &Args) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
         plan.variants[0].0 = "without Baktu".into();
         plan.variants[1].0 = "with Baktu".into();
-        let start = Instant::now();
         let progress = progress::Progress::new(plan.work());
         let written = run_into_folder(
             &plan,
@@ -495,7 +492,7 @@ fn run(args: &Args) -> Result<String, String> {
                 );
             }
         }
-        wrote(&mut text, &written, start);
+        wrote(&mut text, &written);
         sensitivity_study = Some(written.study);
     }
     // The calibration of the 2025 border: the table tests/calibration.rs
@@ -633,13 +630,13 @@ fn answer_sentences(
 }
 
 /// Says what a study wrote where, and how long it took.
-fn wrote(text: &mut String, written: &silkrail::report::Written, start: Instant) {
+fn wrote(text: &mut String, written: &silkrail::report::Written) {
     let _ = writeln!(
         text,
-        "Wrote {} files to {}/ in {:.1} s.",
+        "Wrote {} files to {}/: {}.",
         written.files.len(),
         written.dir.display(),
-        start.elapsed().as_secs_f64()
+        written.events_line()
     );
 }
 

@@ -435,10 +435,11 @@ fn execute(plan: &StudyPlan, c: &Common) -> Result<(), Failure> {
 fn print_result(w: &Written, format: Format) -> Result<(), Failure> {
     let text = match format {
         Format::Table => format!(
-            "{}\nwrote {} files to {}\n",
+            "{}\nwrote {} files to {}\n{}\n",
             study_text(&w.study),
             w.files.len(),
-            w.dir.display()
+            w.dir.display(),
+            w.events_line()
         ),
         Format::Json => summary_json(&w.study) + "\n",
         Format::Csv => std::fs::read_to_string(w.dir.join("replications.csv"))

@@ -916,3 +916,34 @@ fn every_run_writes_a_self_contained_report_and_markdown_for_pasting() {
         &monthly[..300.min(monthly.len())]
     );
 }
+
+#[test]
+fn a_run_says_how_many_events_it_took() {
+    let dir = scratch("events_line");
+    let out = silkrail(&[
+        "run",
+        "examples/scenarios/mmc_port.toml",
+        "--replications",
+        "2",
+        "--threads",
+        "1",
+        "--out",
+        dir.join("r").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(
+        last.contains(" kernel events in ") && last.contains(" s on 1 thread: "),
+        "{last}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("r").join("summary.json"))).unwrap();
+    let total = summary["events_total"].as_u64().unwrap();
+    assert!(total > 0);
+    assert_eq!(summary["events"]["base"].as_u64(), Some(total));
+}

@@ -41,6 +41,61 @@ pub struct Written {
     pub dir: PathBuf,
     /// The files in it, in the order written.
     pub files: Vec<String>,
+    /// How it was computed (`run.json`).
+    pub record: RunRecord,
+}
+
+impl Written {
+    /// One line on the work done: the kernel events of every run of the
+    /// study and, for a run (not a merge), its wall time, writing included,
+    /// and the events per second.
+    pub fn events_line(&self) -> String {
+        let events = self.study.events_total();
+        let wall = self.record.wall_seconds;
+        match self.record.threads {
+            Some(threads) if wall > 0.0 => format!(
+                "{} kernel events in {wall:.1} s on {threads} thread{}: {} events/s",
+                count(events as f64),
+                if threads == 1 { "" } else { "s" },
+                count(events as f64 / wall)
+            ),
+            Some(_) => format!("{} kernel events", count(events as f64)),
+            None => format!(
+                "{} kernel events in the {} parts merged",
+                count(events as f64),
+                self.record.parts.len()
+            ),
+        }
+    }
+}
+
+/// A count in thousands (k), millions (M) or billions (G), to three
+/// significant figures.
+fn count(n: f64) -> String {
+    // Rounded first, so that 999,999 reads 1.00 M rather than 1000 k.
+    let n = if n >= 1e3 {
+        let step = 10f64.powi(n.log10().floor() as i32 - 2);
+        (n / step).round() * step
+    } else {
+        n
+    };
+    let (value, unit) = if n >= 1e9 {
+        (n / 1e9, " G")
+    } else if n >= 1e6 {
+        (n / 1e6, " M")
+    } else if n >= 1e3 {
+        (n / 1e3, " k")
+    } else {
+        return format!("{n:.0}");
+    };
+    let decimals = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.decimals$}{unit}")
 }
 
 const ROWS: &str = "replications.csv";
@@ -119,13 +174,16 @@ pub fn run_into_folder(
         None => write_results(&mut out, &study, charts)?,
     }
     let threads = plan.threads.unwrap_or_else(rayon::current_num_threads);
-    write_record(
-        &mut out,
-        &RunRecord::here(Some(threads), plan.shard, start.elapsed().as_secs_f64()),
-    )?;
+    let record = RunRecord::here(Some(threads), plan.shard, start.elapsed().as_secs_f64());
+    write_record(&mut out, &record)?;
     let files = out.files().to_vec();
     let dir = out.commit()?;
-    Ok(Written { study, dir, files })
+    Ok(Written {
+        study,
+        dir,
+        files,
+        record,
+    })
 }
 
 /// The `partial.json` of a part: the file itself, or the one in a folder.
@@ -239,7 +297,12 @@ pub fn merge_into_folder(
     write_record(&mut out, &record)?;
     let files = out.files().to_vec();
     let dir = out.commit()?;
-    Ok(Written { study, dir, files })
+    Ok(Written {
+        study,
+        dir,
+        files,
+        record,
+    })
 }
 
 /// Writes the traces as CSV: one row per event, the variant, the
@@ -277,4 +340,21 @@ fn write_trace(out: &mut impl Write, traces: &[crate::study::VariantTrace]) -> s
         }
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_read_in_three_figures() {
+        assert_eq!(count(0.0), "0");
+        assert_eq!(count(999.0), "999");
+        assert_eq!(count(289_801.0), "290 k");
+        assert_eq!(count(999_999.0), "1.00 M");
+        assert_eq!(count(4_171_003.0), "4.17 M");
+        assert_eq!(count(16_249_000.0), "16.2 M");
+        assert_eq!(count(719.0e6), "719 M");
+        assert_eq!(count(4.16e9), "4.16 G");
+    }
 }
