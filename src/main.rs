@@ -422,10 +422,11 @@ fn execute(plan: &StudyPlan, c: &Common) -> Result<(), Failure> {
                     .map_err(|e| Failure(1, format!("{}: {e}", written.dir.display())))?,
             ),
             Format::Table | Format::Markdown => emit(&format!(
-                "shard {shard} (replications {}..{}) done: {}\nmerge the shards with `silkrail merge`\n",
+                "shard {shard} (replications {}..{}) done: {}\n{}\nmerge the shards with `silkrail merge`\n",
                 range.start,
                 range.end,
-                partial.display()
+                partial.display(),
+                written.events_line()
             )),
         };
     }

@@ -404,6 +404,32 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
         read(&dir.join("s").join("summary.json")),
         read(&merged.join("summary.json"))
     );
+    // A part written before sweeps counted their events leaves the count
+    // unknown, not short.
+    let file = Path::new(&parts[1]).join("partial.json");
+    let mut partial: serde_json::Value = serde_json::from_str(&read(&file)).unwrap();
+    partial["study"]["sweep"]
+        .as_object_mut()
+        .unwrap()
+        .remove("simulated_events")
+        .expect("the part counts its events");
+    std::fs::write(&file, partial.to_string()).unwrap();
+    let old = dir.join("merged_old");
+    let mut m = vec!["merge"];
+    m.extend(parts.iter().map(String::as_str));
+    m.extend(["--out", old.to_str().unwrap()]);
+    let out = silkrail(&m);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kernel events unknown"), "{text}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&old.join("summary.json"))).unwrap();
+    assert!(summary["sweep"]["events"].is_null());
+    assert!(summary["events_total"].is_null());
 }
 
 #[test]
@@ -812,7 +838,8 @@ fn the_tornado_ranks_a_dominant_assumption_first_and_shards_merge() {
     assert!(e["swing"]["mean"].as_f64().unwrap() < 0.0, "{e}");
     // The low setting (3 tracks) is the scenario as it is: the nominal's
     // run serves both, and the events count it once, beside the high
-    // setting's run of the same replications.
+    // setting's run of the same replications (the two settings handle as
+    // many events, so the check tells two runs from three, not which).
     let events = |tracks: &str, out: &str| -> u64 {
         let set = format!("ports.port.westbound.tracks={tracks}");
         let run = json_of(&[
@@ -917,33 +944,71 @@ fn every_run_writes_a_self_contained_report_and_markdown_for_pasting() {
     );
 }
 
+/// Parses the count of a run's last line (`290 k kernel events in …`).
+fn events_said(text: &str) -> f64 {
+    let last = text.lines().last().unwrap_or_default();
+    let mut words = last.split(' ');
+    let value: f64 = words.next().and_then(|w| w.parse().ok()).expect(last);
+    let unit = match words.next() {
+        Some("k") => 1e3,
+        Some("M") => 1e6,
+        Some("G") => 1e9,
+        _ => 1.0,
+    };
+    value * unit
+}
+
 #[test]
 fn a_run_says_how_many_events_it_took() {
     let dir = scratch("events_line");
-    let out = silkrail(&[
-        "run",
-        "examples/scenarios/mmc_port.toml",
-        "--replications",
-        "2",
-        "--threads",
-        "1",
-        "--out",
-        dir.join("r").to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let run = |extra: &[&str], out: &str| {
+        let mut args = vec![
+            "run",
+            "examples/scenarios/mmc_port.toml",
+            "--replications",
+            "4",
+            "--threads",
+            "1",
+            "--out",
+        ];
+        let path = dir.join(out);
+        args.push(path.to_str().unwrap());
+        args.extend(extra);
+        let o = silkrail(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let text = run(&[], "whole");
     let last = text.lines().last().unwrap_or_default();
     assert!(
         last.contains(" kernel events in ") && last.contains(" s on 1 thread: "),
         "{last}"
     );
     let summary: serde_json::Value =
-        serde_json::from_str(&read(&dir.join("r").join("summary.json"))).unwrap();
+        serde_json::from_str(&read(&dir.join("whole").join("summary.json"))).unwrap();
     let total = summary["events_total"].as_u64().unwrap();
-    assert!(total > 0);
     assert_eq!(summary["events"]["base"].as_u64(), Some(total));
+    // Three significant digits: within half a unit of the third.
+    let said = events_said(&text);
+    assert!(
+        (said - total as f64).abs() <= 0.005 * total as f64,
+        "{said} for {total}"
+    );
+    // Shards say theirs, and their merge the whole run's.
+    let mut parts = Vec::new();
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let text = run(&["--shard", &shard], &format!("part{i}"));
+        assert!(text.contains(" kernel events in "), "{text}");
+        parts.push(dir.join(format!("part{i}")).display().to_string());
+    }
+    let mut m = vec!["merge"];
+    m.extend(parts.iter().map(String::as_str));
+    let merged = dir.join("merged");
+    m.extend(["--out", merged.to_str().unwrap()]);
+    let o = silkrail(&m);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("kernel events in the parts merged"), "{text}");
+    assert_eq!(events_said(&text), said);
 }

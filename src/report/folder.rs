@@ -18,6 +18,7 @@ use super::csv::CsvRows;
 use super::files::{OutputDir, OutputError};
 use super::summary::summary_json;
 use crate::montecarlo::{ProgressFn, Shard};
+use crate::study::calibration::num;
 use crate::study::{Partial, RunRecord, Study, StudyError, StudyPlan};
 
 /// Why a study could not be run into, or merged into, a folder.
@@ -46,31 +47,31 @@ pub struct Written {
 }
 
 impl Written {
-    /// One line on the work done: the kernel events of every run of the
-    /// study and, for a run (not a merge), its wall time, writing included,
-    /// and the events per second.
+    /// One line on the work done: the kernel events of the study's runs
+    /// ([`Study::events_total`]) and, for a run (not a merge), its wall
+    /// time, writing the files included, and the events per second.
     pub fn events_line(&self) -> String {
-        let events = self.study.events_total();
+        let Some(events) = self.study.events_total() else {
+            return "kernel events unknown: a part merged was written by an older silkrail"
+                .to_string();
+        };
         let wall = self.record.wall_seconds;
         match self.record.threads {
             Some(threads) if wall > 0.0 => format!(
-                "{} kernel events in {wall:.1} s on {threads} thread{}: {} events/s",
+                "{} kernel events in {} s on {threads} thread{}: {} events/s",
                 count(events as f64),
+                num(wall),
                 if threads == 1 { "" } else { "s" },
                 count(events as f64 / wall)
             ),
             Some(_) => format!("{} kernel events", count(events as f64)),
-            None => format!(
-                "{} kernel events in the {} parts merged",
-                count(events as f64),
-                self.record.parts.len()
-            ),
+            None => format!("{} kernel events in the parts merged", count(events as f64)),
         }
     }
 }
 
-/// A count in thousands (k), millions (M) or billions (G), to three
-/// significant figures.
+/// A count in thousands (k), millions (M) or billions (G), to about three
+/// significant digits.
 fn count(n: f64) -> String {
     // Rounded first, so that 999,999 reads 1.00 M rather than 1000 k.
     let n = if n >= 1e3 {
@@ -88,14 +89,7 @@ fn count(n: f64) -> String {
     } else {
         return format!("{n:.0}");
     };
-    let decimals = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.decimals$}{unit}")
+    format!("{}{unit}", num(value))
 }
 
 const ROWS: &str = "replications.csv";

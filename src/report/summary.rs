@@ -88,8 +88,9 @@ struct SweepJson {
     threshold: f64,
     resource_threshold: f64,
     replications: u64,
-    /// Kernel events of the sweep's runs, each shared run once.
-    events: u64,
+    /// Kernel events of the sweep's runs, each shared run once (null if
+    /// unknown).
+    events: Option<u64>,
     series: Vec<SweepSeriesJson>,
 }
 
@@ -137,8 +138,9 @@ struct SensitivityJson {
     metric: String,
     variants: Vec<String>,
     replications: u64,
-    /// Kernel events of the study's runs, each shared run once.
-    events: u64,
+    /// Kernel events of the study's runs, each shared run once (null if
+    /// unknown).
+    events: Option<u64>,
     nominal: Option<Interval>,
     /// The largest swing first.
     effects: Vec<crate::study::EffectSummary>,
@@ -156,10 +158,8 @@ struct SummaryJson<'a> {
     sensitivity: Option<SensitivityJson>,
     /// The comparison's kernel events, by variant.
     events: BTreeMap<&'a str, u64>,
-    /// Kernel events of every run of the study: the comparison's, the
-    /// sweep's and the sensitivity study's (a run that they share among
-    /// their points or settings once).
-    events_total: u64,
+    /// [`Study::events_total`] (null if unknown).
+    events_total: Option<u64>,
     inconsistent_replications: BTreeMap<&'a str, u64>,
 }
 

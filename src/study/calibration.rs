@@ -328,7 +328,7 @@ pub fn run(
 }
 
 /// A number with about three significant digits.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let a = x.abs();
     if !x.is_finite() {
         return "—".into();

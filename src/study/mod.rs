@@ -322,14 +322,23 @@ pub struct Study {
 }
 
 impl Study {
-    /// Kernel events of every run of the study: the comparison's, and the
-    /// sweep's and sensitivity study's runs (a run that they share among
-    /// their points or settings counts once).
-    pub fn events_total(&self) -> u64 {
+    /// Kernel events of the study's runs: the comparison's, and the
+    /// sweep's and sensitivity study's (a run that they share among their
+    /// points or settings counts once). The re-run of replication 0 that
+    /// writes a trace is not among them. `None` if unknown: a part merged
+    /// in was written by a version that did not count a sweep's or a
+    /// sensitivity study's events.
+    pub fn events_total(&self) -> Option<u64> {
         let compared: u64 = self.result.arms.iter().map(|a| a.events).sum();
-        compared
-            + self.sweep.as_ref().map_or(0, |s| s.simulated_events)
-            + self.sensitivity.as_ref().map_or(0, |s| s.simulated_events)
+        let sweep = self
+            .sweep
+            .as_ref()
+            .map_or(Some(0), |s| s.simulated_events)?;
+        let sensitivity = self
+            .sensitivity
+            .as_ref()
+            .map_or(Some(0), |s| s.simulated_events)?;
+        Some(compared + sweep + sensitivity)
     }
 
     /// The display name of port `id` (the id itself if unknown).
@@ -576,14 +585,14 @@ impl StudyPlan {
         let mut result =
             Sensitivity::new(plan, self.variants.iter().map(|(n, _)| n.clone()).collect());
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        result.simulated_events = for_each_distinct(
+        result.simulated_events = Some(for_each_distinct(
             runner,
             &models,
             &names,
             &model_keys(&groups),
             range,
             &mut |_, obs| result.absorb(obs),
-        )?;
+        )?);
         Ok(result)
     }
 
@@ -605,14 +614,14 @@ impl StudyPlan {
         let labels: Vec<String> = sweep.cells.arms.iter().map(|a| a.label.clone()).collect();
         let groups: Vec<Vec<&Scenario>> = plan.points.iter().map(|p| p.iter().collect()).collect();
         let range = self.shard.unwrap_or(Shard::WHOLE).range(plan.replications);
-        sweep.simulated_events = for_each_distinct(
+        sweep.simulated_events = Some(for_each_distinct(
             runner,
             &models,
             &labels,
             &model_keys(&groups),
             range,
             &mut |r, obs| sweep.absorb(r, obs),
-        )?;
+        )?);
         Ok(sweep)
     }
 }

@@ -78,9 +78,11 @@ pub struct Sensitivity {
     /// Replications in which the measure was missing in some setting.
     pub missing: u64,
     /// Kernel events of the runs simulated: a run that settings share (an
-    /// assumption that leaves a variant as it is) counts once.
+    /// assumption that leaves a variant as it is) counts once. `None` if
+    /// unknown: a part merged in was written by a version that did not
+    /// count them.
     #[serde(default)]
-    pub simulated_events: u64,
+    pub simulated_events: Option<u64>,
 }
 
 /// One assumption's effect as intervals.
@@ -124,7 +126,7 @@ impl Sensitivity {
                 })
                 .collect(),
             missing: 0,
-            simulated_events: 0,
+            simulated_events: Some(0),
         }
     }
 
@@ -191,7 +193,10 @@ impl Sensitivity {
         }
         self.nominal.merge(&other.nominal);
         self.missing += other.missing;
-        self.simulated_events += other.simulated_events;
+        self.simulated_events = self
+            .simulated_events
+            .zip(other.simulated_events)
+            .map(|(a, b)| a + b);
         for (a, b) in self.effects.iter_mut().zip(&other.effects) {
             a.low.merge(&b.low);
             a.high.merge(&b.high);

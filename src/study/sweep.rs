@@ -284,9 +284,10 @@ pub struct Sweep {
     pub crossings: Vec<Crossings>,
     /// Kernel events of the runs simulated: a run that cells share (a
     /// variant the swept field leaves as it is) counts once, where each
-    /// cell's `events` counts it again.
+    /// cell's `events` counts it again. `None` if unknown: a part merged
+    /// in was written by a version that did not count them.
     #[serde(default)]
-    pub simulated_events: u64,
+    pub simulated_events: Option<u64>,
 }
 
 impl Sweep {
@@ -335,7 +336,7 @@ impl Sweep {
             variants,
             cells,
             crossings,
-            simulated_events: 0,
+            simulated_events: Some(0),
         }
     }
 
@@ -405,7 +406,10 @@ impl Sweep {
             });
         }
         self.cells.merge(other.cells)?;
-        self.simulated_events += other.simulated_events;
+        self.simulated_events = self
+            .simulated_events
+            .zip(other.simulated_events)
+            .map(|(a, b)| a + b);
         for (a, b) in self.crossings.iter_mut().zip(&other.crossings) {
             a.values.merge(&b.values);
             a.never += b.never;
