@@ -308,29 +308,32 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
     // variant `kazakh_count` run (neither has Baktu): every point must be
     // bit for bit the same.
     let dir = scratch("inert_sweep");
-    let out = silkrail(&[
-        "sweep",
-        "builtin",
-        "--base",
-        "y2025",
-        "--variant",
-        "kazakh_count",
-        "--param",
-        "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10,24",
-        "--replications",
-        "2",
-        "--set",
-        "experiment.horizon_days=60",
-        "--out",
-        dir.join("s").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let sweep = |caps: &str, out: &Path, extra: &[&str]| {
+        let param = format!(
+            "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day={caps}"
+        );
+        let mut args = vec![
+            "sweep",
+            "builtin",
+            "--base",
+            "y2025",
+            "--variant",
+            "kazakh_count",
+            "--param",
+            &param,
+            "--replications",
+            "2",
+            "--set",
+            "experiment.horizon_days=60",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = silkrail(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let out = sweep("10,24", &dir.join("s"), &["--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("change nothing in 'y2025'"), "{stderr}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -343,63 +346,30 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
     }
     // The two points share their runs, so the sweep simulated what a
     // sweep of one point does, and says so.
-    let one = json_of(&[
-        "sweep",
-        "builtin",
-        "--base",
-        "y2025",
-        "--variant",
-        "kazakh_count",
-        "--param",
-        "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10",
-        "--replications",
-        "2",
-        "--set",
-        "experiment.horizon_days=60",
-        "--out",
-        dir.join("one").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let one = sweep("10", &dir.join("one"), &["--format", "json"]);
+    let one: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
     let events = json["sweep"]["events"].as_u64().unwrap();
     assert!(events > 0);
     assert_eq!(one["sweep"]["events"].as_u64(), Some(events));
     assert_eq!(json["events_total"].as_u64(), Some(events));
     // Its shards merge into the same summary, events included.
-    let mut parts = Vec::new();
-    for i in 0..2 {
-        let p = dir.join(format!("part{i}"));
-        let shard = format!("{i}/2");
-        let out = silkrail(&[
-            "sweep",
-            "builtin",
-            "--base",
-            "y2025",
-            "--variant",
-            "kazakh_count",
-            "--param",
-            "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day=10,24",
-            "--replications",
-            "2",
-            "--set",
-            "experiment.horizon_days=60",
-            "--shard",
-            &shard,
-            "--out",
-            p.to_str().unwrap(),
-        ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        parts.push(p.display().to_string());
-    }
+    let parts: Vec<String> = (0..2)
+        .map(|i| {
+            let p = dir.join(format!("part{i}"));
+            sweep("10,24", &p, &["--shard", &format!("{i}/2")]);
+            p.display().to_string()
+        })
+        .collect();
+    let merge = |out: &Path| {
+        let mut m = vec!["merge"];
+        m.extend(parts.iter().map(String::as_str));
+        m.extend(["--out", out.to_str().unwrap()]);
+        let o = silkrail(&m);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
     let merged = dir.join("merged");
-    let mut m = vec!["merge"];
-    m.extend(parts.iter().map(String::as_str));
-    m.extend(["--out", merged.to_str().unwrap()]);
-    assert!(silkrail(&m).status.success());
+    merge(&merged);
     assert_eq!(
         read(&dir.join("s").join("summary.json")),
         read(&merged.join("summary.json"))
@@ -415,16 +385,7 @@ fn a_sweep_over_a_field_that_does_nothing_changes_nothing() {
         .expect("the part counts its events");
     std::fs::write(&file, partial.to_string()).unwrap();
     let old = dir.join("merged_old");
-    let mut m = vec!["merge"];
-    m.extend(parts.iter().map(String::as_str));
-    m.extend(["--out", old.to_str().unwrap()]);
-    let out = silkrail(&m);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = merge(&old);
     assert!(text.contains("kernel events unknown"), "{text}");
     let summary: serde_json::Value =
         serde_json::from_str(&read(&old.join("summary.json"))).unwrap();
