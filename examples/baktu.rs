@@ -27,7 +27,7 @@ use silkrail::montecarlo::{MAX_REPLICATIONS, MAX_THREADS};
 mod progress;
 
 use silkrail::report::{
-    Report, bottleneck_lines, capacity_name, comparison_table, run_into_folder,
+    OutputDir, Report, bottleneck_lines, capacity_name, comparison_table, run_into_folder,
 };
 use silkrail::scenario::Scenario;
 use silkrail::study::calibration::{self, Calibration};
@@ -206,6 +206,19 @@ fn main() -> ExitCode {
 const YEARS: std::ops::RangeInclusive<u32> = 2026..=2030;
 
 fn run(args: &Args) -> Result<String, String> {
+    // Every folder the job will write is checked before any work, so that
+    // a refused sweep or sensitivity folder does not cost the comparison
+    // first and leave its report without them.
+    let mut folders = vec![args.out.clone()];
+    if args.sweep.is_some() {
+        folders.push(side_dir(&args.out, "sweep"));
+    }
+    if args.sensitivity_replications.is_some() {
+        folders.push(side_dir(&args.out, "sensitivity"));
+    }
+    for dir in &folders {
+        OutputDir::check(dir).map_err(|e| e.to_string())?;
+    }
     let builtin = Scenario::builtin();
     let variant = |name: &str| builtin.with_variant(name).map_err(|e| e.to_string());
     let (base, baktu) = (builtin.clone(), variant("baktu")?);

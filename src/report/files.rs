@@ -95,16 +95,15 @@ fn recover(target: &Path) {
 }
 
 impl OutputDir {
-    /// Prepares to write the folder `target`, refusing one that silkrail
-    /// did not write.
+    /// Whether results may be written to the folder `target`: the checks
+    /// [`create`](Self::create) makes, without touching anything, so that
+    /// a program that writes several folders can refuse a bad one before
+    /// it does any work.
     ///
     /// # Errors
     ///
-    /// [`OutputError::Refused`] if `target` is a file, the current folder
-    /// or one of its parents, or a folder that holds files but no
-    /// [`MARKER`]; [`OutputError::Io`] if the temporary folder cannot be
-    /// made.
-    pub fn create(target: &Path) -> Result<OutputDir, OutputError> {
+    /// As [`create`](Self::create), but for the temporary folder.
+    pub fn check(target: &Path) -> Result<(), OutputError> {
         let refused = |reason: &str| OutputError::Refused {
             dir: target.to_path_buf(),
             reason: reason.to_string(),
@@ -119,7 +118,6 @@ impl OutputDir {
                 "is the current folder or one of its parents: choose a folder of its own for the results",
             ));
         }
-        recover(target);
         if target.exists() {
             if !target.is_dir() {
                 return Err(refused("is a file, not a folder: choose another --out"));
@@ -134,6 +132,26 @@ impl OutputDir {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Prepares to write the folder `target`, refusing one that silkrail
+    /// did not write.
+    ///
+    /// # Errors
+    ///
+    /// [`OutputError::Refused`] if `target` is a file, the current folder
+    /// or one of its parents, or a folder that holds files but no
+    /// [`MARKER`]; [`OutputError::Io`] if the temporary folder cannot be
+    /// made.
+    pub fn create(target: &Path) -> Result<OutputDir, OutputError> {
+        // Checked before and after the recovery of a killed run's
+        // leftovers: before, so that nothing is touched beside a folder
+        // that is refused; after, because the recovery may put a previous
+        // result back in place.
+        Self::check(target)?;
+        recover(target);
+        Self::check(target)?;
         let tmp = sibling(target, "tmp");
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(io_at(&tmp))?;
@@ -289,6 +307,34 @@ mod tests {
         let empty = root.join("empty");
         fs::create_dir(&empty).unwrap();
         OutputDir::create(&empty).unwrap().commit().unwrap();
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_check_gives_create_s_verdict_and_touches_nothing() {
+        let root = scratch("check");
+        fs::write(root.join("notes.txt"), "mine").unwrap();
+        let before = |dir: &Path| -> Vec<_> {
+            let mut v: Vec<_> = fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            v.sort();
+            v
+        };
+        let listing = before(&root);
+        let err = OutputDir::check(&root).unwrap_err();
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert!(OutputDir::check(&root.join("notes.txt")).is_err());
+        assert!(OutputDir::check(Path::new(".")).is_err());
+        // A folder that is not there yet, and one silkrail wrote, pass
+        // without anything being made beside them.
+        let fresh = root.join("fresh");
+        OutputDir::check(&fresh).unwrap();
+        assert_eq!(before(&root), listing, "a check made nothing");
+        OutputDir::create(&fresh).unwrap().commit().unwrap();
+        OutputDir::check(&fresh).unwrap();
         fs::remove_dir_all(&root).unwrap();
     }
 }
