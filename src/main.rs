@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use silkrail::corridor::metric_keys;
+use silkrail::corridor::metric_keys_over;
 use silkrail::metric::MetricKey;
 use silkrail::montecarlo::Shard;
 use silkrail::report::{
@@ -472,11 +472,16 @@ fn validate(scenario: &str) -> Result<(), Failure> {
 
 fn metrics(scenario: &str) -> Result<(), Failure> {
     let s = load(scenario)?;
-    let mut keys: Vec<MetricKey> = metric_keys(&s.network);
+    // Each variant's keys over its own warm-up and horizon: those of every
+    // calendar year its runs cover too (`group.cn_kz.2030.delay_mean_hours`).
+    let over =
+        |s: &Scenario| metric_keys_over(&s.network, s.experiment.warmup, s.experiment.horizon);
+    let mut keys: Vec<MetricKey> = over(&s);
+    let mut seen: std::collections::HashSet<String> = keys.iter().map(|k| k.to_string()).collect();
     for name in s.variant_names() {
         let v = s.with_variant(name).map_err(bad_input)?;
-        for k in metric_keys(&v.network) {
-            if !keys.contains(&k) {
+        for k in over(&v) {
+            if seen.insert(k.to_string()) {
                 keys.push(k);
             }
         }

@@ -135,6 +135,17 @@ fn wrong_variants_and_metrics_fail_before_any_work() {
         text.contains("port.baktu_bakhty.westbound.delay_mean_hours"),
         "variants' metrics too"
     );
+    // The per-year ones, of every calendar year a variant's runs cover
+    // (2026–2030 for the scenario, 2025 for `y2025`), each listed once.
+    for year in ["2025", "2026", "2030"] {
+        let name = format!("group.cn_kz.{year}.delay_mean_hours\t[h]");
+        assert!(text.contains(&name), "{name} missing");
+    }
+    let mut names: Vec<&str> = text.lines().collect();
+    let listed = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), listed, "a metric listed twice");
 }
 
 #[test]
