@@ -133,7 +133,7 @@ pub enum ScenarioError {
     },
     /// The file is not valid TOML or JSON, or does not have the shape of a
     /// scenario (unknown key, wrong type, missing field).
-    #[error("{file}{}: {message}", location(*.line, *.column))]
+    #[error("{file}{}: {}", location(*.line, *.column), plain_types(.message))]
     Parse {
         /// The file.
         file: String,
@@ -176,6 +176,44 @@ fn in_variant(variant: Option<&str>) -> String {
     variant.map_or(String::new(), |v| format!("in variant '{v}': "))
 }
 
+/// A parser's message with Rust's type names (`expected u32`) put as the
+/// values a scenario file may hold (`expected a whole number from 0 to
+/// 4294967295`).
+fn plain_types(message: &str) -> String {
+    const WHOLE_64: &str = "a whole number from 0 to 18446744073709551615";
+    const PLAIN: [(&str, &str); 12] = [
+        ("u8", "a whole number from 0 to 255"),
+        ("u16", "a whole number from 0 to 65535"),
+        ("u32", "a whole number from 0 to 4294967295"),
+        ("u64", WHOLE_64),
+        ("usize", WHOLE_64),
+        ("i8", "a whole number"),
+        ("i16", "a whole number"),
+        ("i32", "a whole number"),
+        ("i64", "a whole number"),
+        ("isize", "a whole number"),
+        ("f32", "a number"),
+        ("f64", "a number"),
+    ];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("expected ") {
+        let (head, tail) = rest.split_at(i + "expected ".len());
+        out.push_str(head);
+        let word_end = tail
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tail.len());
+        let (word, after) = tail.split_at(word_end);
+        match PLAIN.iter().find(|(rust, _)| *rust == word) {
+            Some((_, plain)) => out.push_str(plain),
+            None => out.push_str(word),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 fn location(line: Option<usize>, column: Option<usize>) -> String {
     match (line, column) {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
@@ -201,5 +239,41 @@ mod tests {
         assert_eq!(q.to_string(), "nodes.\"a.b\".name");
         let r = FieldPath::root().key("nodes").key("x\u{202e}y");
         assert_eq!(r.to_string(), "nodes.\"x\\u{202e}y\"");
+    }
+
+    #[test]
+    fn parse_errors_name_values_not_rust_types() {
+        let e = |message: &str| {
+            ScenarioError::Parse {
+                file: "s.toml".into(),
+                line: Some(3),
+                column: Some(7),
+                message: message.into(),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            e("ports.p.westbound.tracks: invalid value: integer `-5`, expected u32"),
+            "s.toml:3:7: ports.p.westbound.tracks: invalid value: integer `-5`, \
+             expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            e("seed: invalid value: integer `-1`, expected u64"),
+            "s.toml:3:7: seed: invalid value: integer `-1`, \
+             expected a whole number from 0 to 18446744073709551615"
+        );
+        assert_eq!(
+            e("opens_day: invalid type: string \"2028-01-01\", expected f64"),
+            "s.toml:3:7: opens_day: invalid type: string \"2028-01-01\", expected a number"
+        );
+        // Anything else is left as the parser put it.
+        assert_eq!(
+            e("unknown field `trackz`, expected one of `tracks`, `cranes`"),
+            "s.toml:3:7: unknown field `trackz`, expected one of `tracks`, `cranes`"
+        );
+        assert_eq!(
+            e("expected u32x, expected"),
+            "s.toml:3:7: expected u32x, expected"
+        );
     }
 }

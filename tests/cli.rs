@@ -493,7 +493,10 @@ fn a_swept_field_moves_the_answer_and_bad_grids_are_refused() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("1818 points (101 × 18)"), "{err}");
     for (grid, says) in [
-        ("ports.port.westbound.tracks=2.5", "expected u32"),
+        (
+            "ports.port.westbound.tracks=2.5",
+            "expected a whole number from 0 to",
+        ),
         ("ports.port.westbound.tracks=5:3:1", "FROM is above TO"),
         (
             "ports.port.westbound.tracks=3,x",
