@@ -75,6 +75,8 @@ struct Args {
     sensitivity_replications: Option<u64>,
     calibration_replications: Option<u64>,
     out: PathBuf,
+    /// `--quick` was given: the report says it is a smoke run.
+    quick: bool,
 }
 
 fn parse() -> Result<Option<Args>, String> {
@@ -89,6 +91,7 @@ fn parse() -> Result<Option<Args>, String> {
         sensitivity_replications: Some(4),
         calibration_replications: Some(Scenario::builtin().experiment.replications),
         out: PathBuf::from("target/baktu"),
+        quick: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -100,6 +103,7 @@ fn parse() -> Result<Option<Args>, String> {
                 a.sweep_replications = 4;
                 a.sensitivity_replications = Some(2);
                 a.calibration_replications = Some(4);
+                a.quick = true;
                 continue;
             }
             "--no-sensitivity" => {
@@ -557,6 +561,20 @@ fn run(args: &Args) -> Result<String, String> {
                 "\nCalibration: {passed} of {simulated} simulated rows as expected ({reps} replications, {:.1} s).",
                 start.elapsed().as_secs_f64()
             );
+            for r in rows
+                .iter()
+                .filter(|r| r.simulated.is_some() && !r.as_expected())
+            {
+                let _ = writeln!(
+                    text,
+                    "  not as expected: {} (expected to {}; see the report's calibration table)",
+                    r.row.id,
+                    match r.row.expect {
+                        calibration::Expect::Fail => "fail",
+                        _ => "pass",
+                    }
+                );
+            }
             Some((
                 format!(
                     "{reps} replications of each variant the rows need, seed {seed}; each row's band is tested at a confidence of {:.4} (the family of rows at 95 %). The rows and their sources are in examples/calibration/reference.toml and CALIBRATION.md.",
@@ -572,6 +590,18 @@ fn run(args: &Args) -> Result<String, String> {
     studies.extend(sweep_study.as_ref());
     studies.extend(sensitivity_study.as_ref());
     let mut answer = answer_sentences(study, &key, level);
+    if args.quick {
+        // A smoke run's figures rest on a few replications and a coarse
+        // sweep: say so first, in case its report is forwarded.
+        answer.insert(
+            0,
+            format!(
+                "A smoke run (--quick): {} replications a variant and a sweep of {} replications a point; \
+                 its figures and intervals are too rough to forward. Run without --quick for the answer.",
+                args.replications, args.sweep_replications
+            ),
+        );
+    }
     for s in studies.iter().skip(1) {
         answer.extend(silkrail::report::answer(s));
     }
