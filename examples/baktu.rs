@@ -570,8 +570,11 @@ fn run(args: &Args) -> Result<String, String> {
                     "  not as expected: {} (expected to {}; see the report's calibration table)",
                     r.row.id,
                     match r.row.expect {
+                        calibration::Expect::Pass => "pass",
                         calibration::Expect::Fail => "fail",
-                        _ => "pass",
+                        // Inputs and rows without a model are always as
+                        // expected (`as_expected`).
+                        _ => "match its band",
                     }
                 );
             }
@@ -596,9 +599,13 @@ fn run(args: &Args) -> Result<String, String> {
         answer.insert(
             0,
             format!(
-                "A smoke run (--quick): {} replications a variant and a sweep of {} replications a point; \
+                "A smoke run (--quick): {} replications a variant{}; \
                  its figures and intervals are too rough to forward. Run without --quick for the answer.",
-                args.replications, args.sweep_replications
+                args.replications,
+                match args.sweep {
+                    Some(_) => format!(" and a sweep of {} replications a point", args.sweep_replications),
+                    None => String::new(),
+                }
             ),
         );
     }

@@ -176,17 +176,17 @@ fn in_variant(variant: Option<&str>) -> String {
     variant.map_or(String::new(), |v| format!("in variant '{v}': "))
 }
 
-/// A parser's message with Rust's type names (`expected u32`) put as the
-/// values a scenario file may hold (`expected a whole number from 0 to
-/// 4294967295`).
+/// A parser's message with the Rust type it names at its end (serde's
+/// `…, expected u32`) put as the values a scenario file may hold
+/// (`expected a whole number from 0 to 4294967295`). Only that last
+/// phrase is rewritten: the rest may quote the user's own text.
 fn plain_types(message: &str) -> String {
-    const WHOLE_64: &str = "a whole number from 0 to 18446744073709551615";
     const PLAIN: [(&str, &str); 12] = [
         ("u8", "a whole number from 0 to 255"),
         ("u16", "a whole number from 0 to 65535"),
         ("u32", "a whole number from 0 to 4294967295"),
-        ("u64", WHOLE_64),
-        ("usize", WHOLE_64),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
         ("i8", "a whole number"),
         ("i16", "a whole number"),
         ("i32", "a whole number"),
@@ -195,23 +195,16 @@ fn plain_types(message: &str) -> String {
         ("f32", "a number"),
         ("f64", "a number"),
     ];
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(i) = rest.find("expected ") {
-        let (head, tail) = rest.split_at(i + "expected ".len());
-        out.push_str(head);
-        let word_end = tail
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(tail.len());
-        let (word, after) = tail.split_at(word_end);
-        match PLAIN.iter().find(|(rust, _)| *rust == word) {
-            Some((_, plain)) => out.push_str(plain),
-            None => out.push_str(word),
-        }
-        rest = after;
+    const EXPECTED: &str = "expected ";
+    let Some(i) = message.rfind(EXPECTED) else {
+        return message.to_string();
+    };
+    let (head, word) = message.split_at(i + EXPECTED.len());
+    let at_word_start = i == 0 || message[..i].ends_with(' ');
+    match PLAIN.iter().find(|(rust, _)| *rust == word) {
+        Some((_, plain)) if at_word_start => format!("{head}{plain}"),
+        _ => message.to_string(),
     }
-    out.push_str(rest);
-    out
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {
@@ -259,8 +252,7 @@ mod tests {
         );
         assert_eq!(
             e("seed: invalid value: integer `-1`, expected u64"),
-            "s.toml:3:7: seed: invalid value: integer `-1`, \
-             expected a whole number from 0 to 18446744073709551615"
+            "s.toml:3:7: seed: invalid value: integer `-1`, expected a whole number, 0 or more"
         );
         assert_eq!(
             e("opens_day: invalid type: string \"2028-01-01\", expected f64"),
@@ -275,5 +267,13 @@ mod tests {
             e("expected u32x, expected"),
             "s.toml:3:7: expected u32x, expected"
         );
+        // Only the parser's closing phrase: the user's own text, quoted
+        // before it, stays as it was.
+        assert_eq!(
+            e("name: invalid type: string \"expected u8\", expected f64"),
+            "s.toml:3:7: name: invalid type: string \"expected u8\", expected a number"
+        );
+        assert_eq!(e("unexpected u8"), "s.toml:3:7: unexpected u8");
+        assert_eq!(e("expected u32_x"), "s.toml:3:7: expected u32_x");
     }
 }

@@ -102,7 +102,8 @@ impl OutputDir {
     ///
     /// # Errors
     ///
-    /// As [`create`](Self::create), but for the temporary folder.
+    /// [`OutputError::Refused`] as for [`create`](Self::create);
+    /// [`OutputError::Io`] if `target` is a folder that cannot be read.
     pub fn check(target: &Path) -> Result<(), OutputError> {
         let refused = |reason: &str| OutputError::Refused {
             dir: target.to_path_buf(),
