@@ -133,6 +133,12 @@ enum Command {
     Validate {
         /// Scenario file, or `builtin`.
         scenario: String,
+        /// Check and summarise this variant (as `run --variant` applies it).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Override a field before checking, as for `run` (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
     },
     /// List the metrics a scenario reports (with any variant's).
     Metrics {
@@ -450,9 +456,16 @@ fn print_result(w: &Written, format: Format) -> Result<(), Failure> {
     emit(&text)
 }
 
-fn validate(scenario: &str) -> Result<(), Failure> {
+fn validate(scenario: &str, variant: Option<&str>, sets: &[String]) -> Result<(), Failure> {
     use std::fmt::Write;
-    let s = load(scenario)?;
+    let s = load(scenario)?.with_overrides(sets).map_err(bad_input)?;
+    if let Some(name) = variant {
+        // One variant, as `run --variant` would apply it.
+        let v = s.with_variant(name).map_err(bad_input)?;
+        let mut text = network_summary(&v);
+        let _ = writeln!(text, "{}: variant '{name}' valid", s.source);
+        return emit(&text);
+    }
     let mut text = network_summary(&s);
     for name in s.variant_names() {
         let v = s.with_variant(name).map_err(bad_input)?;
@@ -731,7 +744,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             .map_err(study_failure)?;
             execute(&plan, &common)
         }
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate {
+            scenario,
+            variant,
+            sets,
+        } => validate(&scenario, variant.as_deref(), &sets),
         Command::Metrics { scenario } => metrics(&scenario),
         Command::ExportBuiltin { out, force } => match out {
             None => emit(BUILTIN_TOML),

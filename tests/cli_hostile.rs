@@ -149,6 +149,46 @@ fn wrong_variants_and_metrics_fail_before_any_work() {
 }
 
 #[test]
+fn validate_checks_a_variant_and_overrides_before_any_run() {
+    // A variant alone, summarised as `run --variant` would build it.
+    let out = silkrail(&["validate", "builtin", "--variant", "y2025"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("<builtin>: variant 'y2025' valid"), "{text}");
+    // An override that holds, and one that names nothing: refused with
+    // the field, as `run` would refuse it, without running anything.
+    let cap = "variants.baktu.ports.baktu_bakhty.westbound.handover_cap_trains_per_day";
+    let out = silkrail(&["validate", "builtin", "--set", &format!("{cap}=5")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (set, says) in [
+        (
+            format!("{cap}=-5"),
+            "expected a whole number from 0 to 4294967295",
+        ),
+        (
+            "ports.nope.tracks=3".to_string(),
+            "ports.nope: found no such port",
+        ),
+    ] {
+        let out = silkrail(&["validate", "builtin", "--set", &set]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {err}");
+        assert!(err.contains(says), "{set}: {err}");
+    }
+    let out = silkrail(&["validate", "builtin", "--variant", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no variant named 'nope'"));
+}
+
+#[test]
 fn output_folders_that_are_not_silkrails_are_never_touched() {
     let dir = scratch("foreign");
     std::fs::write(dir.join("thesis.tex"), "mine").unwrap();
