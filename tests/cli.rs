@@ -543,6 +543,13 @@ fn compare_against_a_variant_lays_the_others_over_it() {
         "json",
     ]);
     assert_eq!(json["manifest"]["horizon_days"].as_f64(), Some(335.0));
+    // The report says which year it ran, not only the scenario's name
+    // (the reference corridor's is "2026–2030").
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        html.contains("2 replications of 335 days after a 30-day warm-up from 1 January 2025"),
+        "the report does not say the run's year"
+    );
     let v = &json["variants"];
     assert!(v["y2025"].is_object() && v["baktu_now"].is_object(), "{v}");
     let carried = v["baktu_now"]["port.baktu_bakhty.westbound.handed_over_trains_per_day"]["mean"]

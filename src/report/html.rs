@@ -350,10 +350,9 @@ impl Report<'_> {
             };
             let _ = writeln!(
                 h,
-                "<p class=\"note\">{} replications of {:.0} days after a {:.0}-day warm-up; means with {:.0} % intervals. The paired difference is taken replication by replication; “independent ±” is the half width two independent runs would give.</p>",
+                "<p class=\"note\">{} replications of {}; means with {:.0} % intervals. The paired difference is taken replication by replication; “independent ±” is the half width two independent runs would give.</p>",
                 study.manifest.replications,
-                study.manifest.horizon_days,
-                study.manifest.warmup_days,
+                super::summary::span(&study.manifest),
                 100.0 * level
             );
             h.push_str(&words_table(study, &rows));
@@ -555,11 +554,10 @@ pub fn study_markdown(study: &Study) -> String {
     let m = &study.manifest;
     let level = m.confidence_level;
     let mut text = format!(
-        "**{}** — seed {}, {:.0} days after a {:.0}-day warm-up, {:.0} % intervals.\n\n",
+        "**{}** — seed {}, {}, {:.0} % intervals.\n\n",
         m.scenario,
         m.seed,
-        m.horizon_days,
-        m.warmup_days,
+        super::summary::span(m),
         100.0 * level
     );
     for a in answer(study) {

@@ -323,6 +323,19 @@ pub fn comparison(study: &Study, metrics: &[MetricKey]) -> Table {
     t
 }
 
+/// What a run of the study spans: its measured days after its warm-up and,
+/// for a run that has a start year, the day it starts from (a variant such
+/// as `y2025` runs another year than its scenario's name says).
+pub(crate) fn span(m: &Manifest) -> String {
+    let from = m
+        .start_year
+        .map_or(String::new(), |y| format!(" from 1 January {y}"));
+    format!(
+        "{:.0} days after a {:.0}-day warm-up{from}",
+        m.horizon_days, m.warmup_days
+    )
+}
+
 /// The study as text for the terminal: a heading with the manifest, the
 /// comparison table of the default rows, and the sweep with its saturation
 /// points.
@@ -332,17 +345,17 @@ pub fn study_text(study: &Study) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "{} — {}, seed {}, demand × {}, {:.0} days after a {:.0}-day warm-up; {:.0} % intervals",
+        "{} — {}, seed {}, demand × {}, {}; {:.0} % intervals",
         m.scenario,
         match (m.replications, &study.sweep, &study.sensitivity) {
             (0, Some(_), _) => "a sweep".to_string(),
             (0, None, Some(_)) => "a sensitivity study".to_string(),
+            (1, _, _) => "1 replication".to_string(),
             (n, _, _) => format!("{n} replications"),
         },
         m.seed,
         m.demand_multiplier,
-        m.horizon_days,
-        m.warmup_days,
+        span(m),
         100.0 * m.confidence_level
     );
     if study.result.replications() > 0 {
